@@ -1,0 +1,1 @@
+//! Fuzzy deduplication of entries within a batch and against the registry.

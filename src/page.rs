@@ -1,0 +1,332 @@
+//! The types that flow between pipeline stages. Every stage takes the previous stage's type and
+//! returns its own; none reaches backwards. A [`PageResult`] is the durable unit: it is what the
+//! page store keeps, what reruns replace and what later corrections will attach to.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Identifies one page: the book folder name and the 1-based position in natural sort order
+/// (a multi-page TIFF contributes one page per frame).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PageKey {
+    pub book_id: String,
+    pub page: u32,
+}
+
+impl fmt::Display for PageKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.book_id, self.page)
+    }
+}
+
+/// Where a page comes from on disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageSource {
+    pub key: PageKey,
+    /// Path of the image file relative to the scans root, `/`-separated.
+    pub file: String,
+    /// Frame index inside a multi-page TIFF, 0 for single images.
+    pub frame: u32,
+    /// SHA-256 of the image file's bytes (hex); a changed file is re-read on the next run.
+    pub sha256: String,
+}
+
+/// An axis-aligned box in pixels of the original page image (before deskewing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct BBox {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+impl BBox {
+    pub fn new(x: u32, y: u32, w: u32, h: u32) -> Self {
+        Self { x, y, w, h }
+    }
+    pub fn right(&self) -> u32 {
+        self.x + self.w
+    }
+    pub fn bottom(&self) -> u32 {
+        self.y + self.h
+    }
+    pub fn center_y(&self) -> f32 {
+        self.y as f32 + self.h as f32 / 2.0
+    }
+    /// Smallest box holding both.
+    pub fn union(&self, other: &BBox) -> BBox {
+        if self.w == 0 && self.h == 0 {
+            return *other;
+        }
+        if other.w == 0 && other.h == 0 {
+            return *self;
+        }
+        let x = self.x.min(other.x);
+        let y = self.y.min(other.y);
+        let r = self.right().max(other.right());
+        let b = self.bottom().max(other.bottom());
+        BBox::new(x, y, r - x, b - y)
+    }
+    /// Smallest box holding every box of the iterator (empty box for none).
+    pub fn union_all<'a>(boxes: impl IntoIterator<Item = &'a BBox>) -> BBox {
+        boxes
+            .into_iter()
+            .fold(BBox::default(), |acc, b| acc.union(b))
+    }
+    /// Length of the vertical overlap of two boxes.
+    pub fn vertical_overlap(&self, other: &BBox) -> u32 {
+        let top = self.y.max(other.y);
+        let bottom = self.bottom().min(other.bottom());
+        bottom.saturating_sub(top)
+    }
+}
+
+/// One word as the OCR engine read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OcrWord {
+    pub text: String,
+    /// Box in original page coordinates.
+    pub bbox: BBox,
+    /// Engine confidence in 0..=1.
+    pub conf: f32,
+}
+
+/// Words on one visual line, left to right.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OcrLine {
+    pub words: Vec<OcrWord>,
+    pub bbox: BBox,
+}
+
+impl OcrLine {
+    pub fn text(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// What the OCR stage hands to extraction: lines top to bottom, in original page coordinates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OcrPage {
+    pub width: u32,
+    pub height: u32,
+    /// Angle the page was rotated by to straighten it (degrees, counter-clockwise positive).
+    pub skew_degrees: f32,
+    pub lines: Vec<OcrLine>,
+    /// Mean word confidence (0..=1) over the page.
+    pub mean_conf: f32,
+    /// Share of recognised characters that look like junk (dotted leaders, noise); 0..=1.
+    pub junk_ratio: f32,
+}
+
+/// Where a field's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueSource {
+    /// Read from the page.
+    #[default]
+    Page,
+    /// Taken from `book.toml` because the page does not print it.
+    Book,
+    /// Derived by a documented rule from other fields (e.g. the birth case from the parents).
+    Derived,
+}
+
+/// One extracted field of an entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldValue {
+    /// Text as read (after joining the words), before normalisation.
+    pub raw: String,
+    /// Normalised value in template form (dates `dd.mm.yyyy`, codes as digits...).
+    pub value: String,
+    /// 0..=1; combines OCR confidence with how well the value fits its kind.
+    pub confidence: f32,
+    /// Where the value stands on the page image, when read from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<BBox>,
+    #[serde(default)]
+    pub source: ValueSource,
+}
+
+impl FieldValue {
+    pub fn from_book(value: impl Into<String>) -> Self {
+        let value = value.into();
+        Self {
+            raw: value.clone(),
+            value,
+            confidence: 1.0,
+            bbox: None,
+            source: ValueSource::Book,
+        }
+    }
+    pub fn derived(value: impl Into<String>, confidence: f32) -> Self {
+        let value = value.into();
+        Self {
+            raw: String::new(),
+            value,
+            confidence,
+            bbox: None,
+            source: ValueSource::Derived,
+        }
+    }
+}
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Noted for the reviewer; does not change the status.
+    Info,
+    /// Doubtful: a person must look before import.
+    Review,
+    /// A rule fails: the entry cannot be imported as it is.
+    Error,
+}
+
+/// A problem found on an entry, with a stable code and messages in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: String,
+    pub severity: Severity,
+    /// Template key of the field concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+impl Finding {
+    /// `CODE(field)` for the records file's `findings` column.
+    pub fn short(&self) -> String {
+        match &self.field {
+            Some(f) => format!("{}({})", self.code, f),
+            None => self.code.clone(),
+        }
+    }
+}
+
+/// Review status of an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryStatus {
+    /// Complete, valid and confident: goes to the import files.
+    Auto,
+    /// Something is doubtful: a person must look.
+    Review,
+    /// A rule fails.
+    Rejected,
+}
+
+impl EntryStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EntryStatus::Auto => "auto",
+            EntryStatus::Review => "review",
+            EntryStatus::Rejected => "rejected",
+        }
+    }
+}
+
+/// One register entry found on a page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// 1-based position on the page, top to bottom.
+    pub index: u32,
+    /// Region of the page the entry covers.
+    pub bbox: BBox,
+    /// Extracted fields by template key.
+    pub fields: BTreeMap<String, FieldValue>,
+    pub findings: Vec<Finding>,
+    pub status: EntryStatus,
+    /// Lowest confidence over the required fields (1 when none is present).
+    pub confidence: f32,
+    /// Form edition whose labels matched best.
+    #[serde(default)]
+    pub edition: String,
+}
+
+impl Entry {
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.fields
+            .get(key)
+            .map(|f| f.value.as_str())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// The pipeline stage a failure happened in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Decode,
+    Preprocess,
+    Ocr,
+    Extract,
+    Validate,
+}
+
+impl Stage {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Stage::Decode => "decode",
+            Stage::Preprocess => "preprocess",
+            Stage::Ocr => "ocr",
+            Stage::Extract => "extract",
+            Stage::Validate => "validate",
+        }
+    }
+}
+
+/// How processing a page ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum PageOutcome {
+    Done { entries: Vec<Entry> },
+    Failed { stage: Stage, reason: String },
+}
+
+/// Milliseconds spent per stage on a page.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct StageTimes {
+    pub decode_ms: u64,
+    pub preprocess_ms: u64,
+    pub ocr_ms: u64,
+    pub extract_ms: u64,
+}
+
+/// The durable result of one page: what the store keeps and the outputs are rebuilt from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageResult {
+    /// Format version of this record; a record of another version is redone.
+    pub format: u32,
+    pub source: PageSource,
+    /// Hash of the settings and schemas that shaped the result; a change redoes the page.
+    pub settings_hash: String,
+    #[serde(flatten)]
+    pub outcome: PageOutcome,
+    #[serde(default)]
+    pub times: StageTimes,
+    /// OCR summary kept for the report and for reviewers.
+    #[serde(default)]
+    pub mean_conf: f32,
+    #[serde(default)]
+    pub skew_degrees: f32,
+}
+
+impl PageResult {
+    pub const FORMAT: u32 = 1;
+
+    pub fn entries(&self) -> &[Entry] {
+        match &self.outcome {
+            PageOutcome::Done { entries } => entries,
+            PageOutcome::Failed { .. } => &[],
+        }
+    }
+    pub fn is_failed(&self) -> bool {
+        matches!(self.outcome, PageOutcome::Failed { .. })
+    }
+}

@@ -1,0 +1,1 @@
+//! Synthetic register pages with known truth, for tests and accuracy measurement.
