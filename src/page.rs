@@ -304,17 +304,19 @@ pub struct PageResult {
     /// Format version of this record; a record of another version is redone.
     pub format: u32,
     pub source: PageSource,
-    /// Hash of the settings and schemas that shaped the result; a change redoes the page.
-    pub settings_hash: String,
+    /// Hash of what shaped the OCR (engine model, preparation and OCR settings): when it and
+    /// the image are unchanged, the stored OCR words are reused.
+    pub ocr_settings: String,
+    /// Hash of what shaped extraction and validation (schemas, book.toml, parameters): when it
+    /// changes too, the page is re-extracted from its stored words without new OCR.
+    pub extract_settings: String,
     #[serde(flatten)]
     pub outcome: PageOutcome,
     #[serde(default)]
     pub times: StageTimes,
-    /// OCR summary kept for the report and for reviewers.
-    #[serde(default)]
-    pub mean_conf: f32,
-    #[serde(default)]
-    pub skew_degrees: f32,
+    /// The words read, kept so every value can be traced to its box and re-extracted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<OcrPage>,
 }
 
 impl PageResult {

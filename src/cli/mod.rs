@@ -1,6 +1,7 @@
 //! Command-line interface: one module per subcommand, each opening with its usage. `main`
 //! parses, runs, prints the error chain in the user's words and maps the outcome to an exit code.
 
+pub mod config;
 pub mod dedup;
 pub mod eval;
 pub mod explain;

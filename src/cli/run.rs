@@ -1,11 +1,31 @@
-//! `sohoa run`.
+//! `sohoa run SCANS --out OUT`: process a folder of scanned books into import files.
+//!
+//! ```text
+//! sohoa run scans-sample --out out
+//! sohoa run /data/scans --out /data/out --jobs 2 --quiet
+//! ```
+//! Running again with the same `--out` skips pages whose image is unchanged and finishes the
+//! rest; the outputs are rebuilt from the page results each time.
 
+use super::config::{run_batch, CommonArgs};
 use super::Exit;
+use crate::ingest;
+use crate::pipeline::Selection;
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {}
+pub struct RunArgs {
+    /// Folder of books: one sub-folder per book with book.toml and its page images.
+    pub scans: PathBuf,
+    /// Output folder (records, import files, report, page results).
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
 
 pub fn execute(args: RunArgs) -> anyhow::Result<Exit> {
-    let _ = args;
-    anyhow::bail!("sohoa run is not built yet")
+    let config = args.common.config(&args.scans, &args.out)?;
+    let scan = ingest::discover(&args.scans)?;
+    run_batch(&config, &scan, &Selection::All, &args.common)
 }

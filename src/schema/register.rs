@@ -2,6 +2,7 @@
 
 use super::CodeTables;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// How a column's value is read, normalised and checked.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -222,6 +223,40 @@ pub struct RegisterSchema {
     pub columns: Vec<Column>,
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// Words in a printed label that say whose value follows ("mẹ", "người đi khai sinh"),
+    /// by person. A label with none of them is about the person of its section.
+    #[serde(default)]
+    pub person_words: BTreeMap<String, Vec<String>>,
+    /// Fields derived by documented rules from other fields.
+    #[serde(default)]
+    pub derived: Vec<Derivation>,
+}
+
+/// A field the page does not print but a documented rule gives from other fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Derivation {
+    /// The birth case from which parents are named (domain reference 2.5): `codes` are for
+    /// both named, mother not named, father not named, neither named.
+    ParentsKnown {
+        field: String,
+        mother: String,
+        father: String,
+        codes: [String; 4],
+    },
+}
+
+impl Derivation {
+    pub fn fields(&self) -> Vec<&str> {
+        match self {
+            Derivation::ParentsKnown {
+                field,
+                mother,
+                father,
+                ..
+            } => vec![field, mother, father],
+        }
+    }
 }
 
 impl RegisterSchema {
@@ -270,6 +305,18 @@ impl RegisterSchema {
                 c.person == "register" || c.person == "foreign" || self.persons.contains(&c.person);
             if !person_ok {
                 out.push(format!("column {}: unknown person \"{}\"", c.key, c.person));
+            }
+        }
+        for person in self.person_words.keys() {
+            if !self.persons.contains(person) {
+                out.push(format!("person_words: unknown person \"{person}\""));
+            }
+        }
+        for d in &self.derived {
+            for f in d.fields() {
+                if self.column(f).is_none() {
+                    out.push(format!("derived: no column \"{f}\""));
+                }
             }
         }
         if !self.persons.contains(&self.subject) {

@@ -1,0 +1,193 @@
+//! Plumbing shared by `run` and `rerun`: the common options, building the run configuration,
+//! progress display, the summary and the exit code.
+
+use super::Exit;
+use crate::emit::Outputs;
+use crate::extract::ExtractParams;
+use crate::ingest::Scan;
+use crate::normalize::PartialDate;
+use crate::ocr::{self, OcrConfig, OcrEngine, TesseractEngine};
+use crate::page::{PageOutcome, PageResult};
+use crate::pipeline::{self, EngineFactory, Progress, RunConfig, Selection};
+use crate::preprocess::PreprocessParams;
+use crate::schema::Schemas;
+use crate::validate::ValidateParams;
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Options shared by `run` and `rerun`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CommonArgs {
+    /// Worker threads (one Tesseract engine each); default: the number of cores.
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Folder of register schemas (default: ./schemas, else the one sohoa was built with).
+    #[arg(long, value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
+    /// Folder holding vie.traineddata (default: ./tessdata if present, else Tesseract's own).
+    #[arg(long, value_name = "DIR")]
+    pub tessdata: Option<PathBuf>,
+    /// Seconds a page may take in OCR before it is abandoned and recorded as failed.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub page_timeout: u64,
+    /// Confidence below which a field sends its entry to review.
+    #[arg(long, default_value_t = 0.90, value_name = "0..1")]
+    pub min_confidence: f32,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print the report as JSON on stdout instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Write each processed page's prepared image and OCR words to this folder.
+    #[arg(long, value_name = "DIR")]
+    pub dump: Option<PathBuf>,
+}
+
+impl CommonArgs {
+    pub fn jobs(&self) -> usize {
+        self.jobs
+            .filter(|j| *j > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
+    /// Loads schemas and settles every setting of the run.
+    pub fn config(&self, scans: &Path, out: &Path) -> anyhow::Result<RunConfig> {
+        let schemas_dir = Schemas::locate(self.schemas.as_deref());
+        let schemas = Schemas::load(&schemas_dir)?;
+        let ocr = OcrConfig {
+            tessdata_dir: ocr::locate_tessdata(self.tessdata.as_deref()),
+            lang: "vie".into(),
+            page_timeout: Duration::from_secs(self.page_timeout.max(1)),
+        };
+        if !(0.0..=1.0).contains(&self.min_confidence) {
+            anyhow::bail!("--min-confidence must be between 0 and 1");
+        }
+        Ok(RunConfig {
+            scans: scans.to_path_buf(),
+            out: out.to_path_buf(),
+            jobs: self.jobs(),
+            ocr_model: ocr::model_fingerprint(&ocr),
+            ocr,
+            schemas,
+            preprocess: PreprocessParams::default(),
+            extract: ExtractParams::default(),
+            validate: ValidateParams {
+                min_confidence: self.min_confidence,
+                today: PartialDate::today(),
+            },
+            dump: self.dump.clone(),
+        })
+    }
+}
+
+/// Progress on a terminal: a bar; otherwise one log line per page (nothing with --quiet).
+struct Display {
+    bar: Option<ProgressBar>,
+    lines: bool,
+}
+
+impl Display {
+    fn new(args: &CommonArgs) -> Self {
+        let terminal = std::io::stderr().is_terminal();
+        let quiet = args.quiet || args.json;
+        let bar = (terminal && !quiet).then(|| {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {pos}/{len} pages [{elapsed_precise}] {wide_bar} {per_sec} eta {eta}",
+                )
+                .expect("valid template"),
+            );
+            bar
+        });
+        Self {
+            lines: !terminal && !quiet,
+            bar,
+        }
+    }
+}
+
+impl Progress for Display {
+    fn start(&self, pages: usize) {
+        if let Some(b) = &self.bar {
+            b.set_length(pages as u64);
+        }
+        if self.lines {
+            eprintln!("processing {pages} page(s)");
+        }
+    }
+    fn page_done(&self, r: &PageResult) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        }
+        if self.lines {
+            match &r.outcome {
+                PageOutcome::Done { entries } => eprintln!(
+                    "page {} ({}): {} entr{}",
+                    r.source.key,
+                    r.source.file,
+                    entries.len(),
+                    if entries.len() == 1 { "y" } else { "ies" }
+                ),
+                PageOutcome::Failed { stage, reason } => eprintln!(
+                    "page {} ({}): FAILED at {}: {}",
+                    r.source.key,
+                    r.source.file,
+                    stage.as_str(),
+                    reason
+                ),
+            }
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Runs a batch over `scan` and rebuilds the outputs; maps the outcome to an exit code.
+pub fn run_batch(
+    config: &RunConfig,
+    scan: &Scan,
+    selection: &Selection,
+    args: &CommonArgs,
+) -> anyhow::Result<Exit> {
+    ocr::limit_openmp_threads();
+    let ocr_config = config.ocr.clone();
+    let factory: &EngineFactory = &move || {
+        TesseractEngine::new(&ocr_config).map(|e| Box::new(e) as Box<dyn OcrEngine + Send>)
+    };
+    std::fs::create_dir_all(&config.out)
+        .with_context(|| format!("{}: cannot create the output folder", config.out.display()))?;
+    pipeline::RunManifest {
+        scans: std::path::absolute(&config.scans).unwrap_or_else(|_| config.scans.clone()),
+        sohoa_version: env!("CARGO_PKG_VERSION").into(),
+    }
+    .save(&config.out)?;
+    let display = Display::new(args);
+    let (results, stats) = pipeline::process(config, scan, selection, factory, &display)?;
+    let outputs = Outputs {
+        out: &config.out,
+        schemas: &config.schemas,
+        scan,
+    };
+    let report = outputs.write(&results, &stats, config.jobs, &config.ocr_model)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else if !args.quiet {
+        print!("{}", report.summary());
+        println!("Outputs in {}", config.out.display());
+    }
+    Ok(
+        if report.pages.failed > 0 || !report.failed_books.is_empty() {
+            Exit::PagesFailed
+        } else {
+            Exit::Ok
+        },
+    )
+}

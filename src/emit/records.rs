@@ -1,0 +1,54 @@
+//! `OUT/records/<REG>.csv`: one row per entry found, whatever its status, so reviewers see
+//! everything: position on the page, status, confidence, findings, then the template columns.
+
+use super::{neutralize_formula, Located};
+use crate::schema::RegisterSchema;
+use crate::store::write_atomic;
+use std::path::Path;
+
+/// Columns before the template keys.
+pub const LEAD_COLUMNS: [&str; 7] = [
+    "book_id",
+    "page",
+    "entry",
+    "page_file",
+    "status",
+    "confidence",
+    "findings",
+];
+
+/// Writes the records file of one register atomically.
+pub fn write_records(
+    path: &Path,
+    register: &RegisterSchema,
+    entries: &[Located],
+    extra: &dyn Fn(&Located) -> Vec<String>,
+    extra_headers: &[&str],
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = LEAD_COLUMNS.to_vec();
+    header.extend(extra_headers);
+    header.extend(register.keys());
+    w.write_record(&header)?;
+    for loc in entries {
+        let e = loc.entry;
+        let findings: Vec<String> = e.findings.iter().map(|f| f.short()).collect();
+        let mut row: Vec<String> = vec![
+            loc.page.source.key.book_id.clone(),
+            loc.page.source.key.page.to_string(),
+            e.index.to_string(),
+            loc.page.source.file.clone(),
+            e.status.as_str().to_string(),
+            format!("{:.3}", e.confidence),
+            findings.join(";"),
+        ];
+        row.extend(extra(loc));
+        for key in register.keys() {
+            let v = e.fields.get(key).map(|f| f.value.as_str()).unwrap_or("");
+            row.push(neutralize_formula(v).into_owned());
+        }
+        w.write_record(&row)?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    write_atomic(path, &bytes)
+}

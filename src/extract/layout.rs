@@ -1,0 +1,314 @@
+//! Splitting OCR lines into labelled segments: "Label: value Label: value".
+//!
+//! A colon is the strongest sign of a label's end, so labels are first looked for in the words
+//! just before each colon, with a forgiving similarity (OCR garbles labels). Where OCR lost the
+//! colon, only a close match of a long label counts, so that value words are not mistaken for
+//! labels.
+
+use super::lexicon::Lexicon;
+use crate::page::{BBox, OcrLine};
+use crate::text::fold_compact;
+
+/// Tunables of label finding.
+#[derive(Debug, Clone)]
+pub struct LayoutParams {
+    /// Similarity a span ending in a colon needs to be taken for a label. Forgiving: the
+    /// colon already says "a label ends here".
+    pub colon_label_similarity: f32,
+    /// Similarity a span without a colon needs: high, or values turn into labels.
+    pub bare_label_similarity: f32,
+    /// Labels this short (folded letters) need a colon and the start of the line ("Số").
+    pub short_label_chars: usize,
+    /// Longest label in words, plus slack for OCR splitting words.
+    pub max_label_words: usize,
+}
+
+impl Default for LayoutParams {
+    fn default() -> Self {
+        Self {
+            colon_label_similarity: 0.62,
+            bare_label_similarity: 0.86,
+            short_label_chars: 3,
+            max_label_words: 10,
+        }
+    }
+}
+
+/// A word, split at colons, with its folded form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub text: String,
+    pub compact: String,
+    pub bbox: BBox,
+    pub conf: f32,
+    /// A colon follows the token (it ended with one, or the next token is one).
+    pub colon_after: bool,
+}
+
+/// A label found on a line: tokens `start..end` of the line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelHit {
+    pub label: usize,
+    pub similarity: f32,
+    pub start: usize,
+    pub end: usize,
+    pub bbox: BBox,
+}
+
+/// A line as labelled segments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaidOutLine {
+    pub tokens: Vec<Token>,
+    pub hits: Vec<LabelHit>,
+    pub bbox: BBox,
+}
+
+impl LaidOutLine {
+    /// Tokens before the first label (text continuing the previous line's value).
+    pub fn leading(&self) -> &[Token] {
+        let end = self.hits.first().map_or(self.tokens.len(), |h| h.start);
+        &self.tokens[..end]
+    }
+    /// Value tokens of hit `i`: up to the next hit.
+    pub fn value_of(&self, i: usize) -> &[Token] {
+        let start = self.hits[i].end;
+        let end = self.hits.get(i + 1).map_or(self.tokens.len(), |h| h.start);
+        &self.tokens[start..end]
+    }
+}
+
+/// Splits words at colons: "tên:NGUYỄN" becomes "tên" (colon after) and "NGUYỄN".
+pub fn tokenize(line: &OcrLine) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::new();
+    for word in &line.words {
+        let chars: Vec<char> = word.text.chars().collect();
+        let n = chars.len().max(1) as f32;
+        let mut start = 0usize;
+        let mut pieces: Vec<(usize, usize, bool)> = Vec::new();
+        for (i, c) in chars.iter().enumerate() {
+            if *c == ':' {
+                pieces.push((start, i, true));
+                start = i + 1;
+            }
+        }
+        pieces.push((start, chars.len(), false));
+        for (a, b, colon) in pieces {
+            let text: String = chars[a..b].iter().collect();
+            let text = text.trim().to_string();
+            if text.is_empty() {
+                if colon {
+                    if let Some(prev) = tokens.last_mut() {
+                        prev.colon_after = true;
+                    }
+                }
+                continue;
+            }
+            // Box of the piece, in proportion to its characters.
+            let x0 = word.bbox.x + (word.bbox.w as f32 * a as f32 / n) as u32;
+            let x1 = word.bbox.x + (word.bbox.w as f32 * b as f32 / n) as u32;
+            tokens.push(Token {
+                compact: fold_compact(&text),
+                text,
+                bbox: BBox::new(x0, word.bbox.y, x1.saturating_sub(x0).max(1), word.bbox.h),
+                conf: word.conf,
+                colon_after: colon,
+            });
+        }
+    }
+    tokens
+}
+
+fn span_compact(tokens: &[Token]) -> String {
+    tokens.iter().map(|t| t.compact.as_str()).collect()
+}
+
+/// Finds the labels on a line.
+pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> LaidOutLine {
+    let tokens = tokenize(line);
+    let mut taken = vec![false; tokens.len()];
+    let mut hits: Vec<LabelHit> = Vec::new();
+
+    // Pass 1: spans ending at a colon.
+    for j in 0..tokens.len() {
+        if !tokens[j].colon_after {
+            continue;
+        }
+        let mut best: Option<LabelHit> = None;
+        let mut best_score = 0.0f32;
+        for k in 1..=params.max_label_words.min(j + 1) {
+            let start = j + 1 - k;
+            if taken[start..=j].iter().any(|t| *t) {
+                break;
+            }
+            let compact = span_compact(&tokens[start..=j]);
+            let Some((label, sim)) = lexicon.best_label(&compact) else {
+                continue;
+            };
+            let form = &lexicon.labels[label];
+            let short = form.compact.chars().count() <= params.short_label_chars;
+            if short && (start != 0 || sim < 1.0) {
+                continue;
+            }
+            if sim < params.colon_label_similarity {
+                continue;
+            }
+            // Longer labels explain more of the line: prefer them at equal similarity.
+            let score = sim * (form.compact.len() as f32).sqrt();
+            if score > best_score {
+                best_score = score;
+                best = Some(LabelHit {
+                    label,
+                    similarity: sim,
+                    start,
+                    end: j + 1,
+                    bbox: BBox::union_all(tokens[start..=j].iter().map(|t| &t.bbox)),
+                });
+            }
+        }
+        if let Some(hit) = best {
+            for t in &mut taken[hit.start..hit.end] {
+                *t = true;
+            }
+            hits.push(hit);
+        }
+    }
+
+    // Pass 2: close matches of long labels where OCR lost the colon.
+    let mut start = 0;
+    while start < tokens.len() {
+        if taken[start] {
+            start += 1;
+            continue;
+        }
+        let mut best: Option<(LabelHit, f32)> = None;
+        for k in 1..=params.max_label_words {
+            let end = start + k;
+            if end > tokens.len() || taken[start..end].iter().any(|t| *t) {
+                break;
+            }
+            let compact = span_compact(&tokens[start..end]);
+            let Some((label, sim)) = lexicon.best_label(&compact) else {
+                continue;
+            };
+            let form = &lexicon.labels[label];
+            if form.compact.chars().count() < 6 || sim < params.bare_label_similarity {
+                continue;
+            }
+            // Longer labels explain more of the line: prefer them at equal similarity.
+            let score = sim * (form.compact.len() as f32).sqrt();
+            if best.as_ref().is_none_or(|(_, b)| score >= *b) {
+                best = Some((
+                    LabelHit {
+                        label,
+                        similarity: sim,
+                        start,
+                        end,
+                        bbox: BBox::union_all(tokens[start..end].iter().map(|t| &t.bbox)),
+                    },
+                    score,
+                ));
+            }
+        }
+        match best {
+            Some((hit, _)) => {
+                for t in &mut taken[hit.start..hit.end] {
+                    *t = true;
+                }
+                start = hit.end;
+                hits.push(hit);
+            }
+            None => start += 1,
+        }
+    }
+    hits.sort_by_key(|h| h.start);
+    LaidOutLine {
+        bbox: line.bbox,
+        tokens,
+        hits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::lexicon::tests::ks_lexicon;
+    use crate::page::OcrWord;
+
+    pub(crate) fn line(text: &str, y: u32) -> OcrLine {
+        let words: Vec<OcrWord> = text
+            .split_whitespace()
+            .enumerate()
+            .map(|(i, w)| OcrWord {
+                text: w.to_string(),
+                bbox: BBox::new(100 + i as u32 * 120, y, 100, 40),
+                conf: 0.95,
+            })
+            .collect();
+        OcrLine {
+            bbox: BBox::union_all(words.iter().map(|w| &w.bbox)),
+            words,
+        }
+    }
+
+    fn labels_and_values(text: &str) -> Vec<(String, String)> {
+        let lx = ks_lexicon();
+        let laid = lay_out(&line(text, 100), &lx, &LayoutParams::default());
+        (0..laid.hits.len())
+            .map(|i| {
+                let v: Vec<&str> = laid.value_of(i).iter().map(|t| t.text.as_str()).collect();
+                (lx.labels[laid.hits[i].label].text.clone(), v.join(" "))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_several_items_on_a_line() {
+        assert_eq!(
+            labels_and_values("Giới tính: Nữ Dân tộc: Kinh Quốc tịch: Việt Nam"),
+            vec![
+                ("Giới tính".into(), "Nữ".into()),
+                ("Dân tộc".into(), "Kinh".into()),
+                ("Quốc tịch".into(), "Việt Nam".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn colon_glued_to_value_and_garbled_labels() {
+        assert_eq!(
+            labels_and_values("HI, chí đũm, tên:NGUYỄN THỊ HẰNG"),
+            vec![("Họ, chữ đệm, tên".into(), "NGUYỄN THỊ HẰNG".into())]
+        );
+        assert_eq!(
+            labels_and_values("Sô: 12 Quyin sĩ: 01/2016"),
+            vec![
+                ("Số".into(), "12".into()),
+                ("Quyển số".into(), "01/2016".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn lost_colon_on_a_long_label_is_found() {
+        assert_eq!(
+            labels_and_values("Họ, chữ đệm, tên người mẹ Trần Thị Phượng"),
+            vec![("Họ, chữ đệm, tên người mẹ".into(), "Trần Thị Phượng".into())]
+        );
+    }
+
+    #[test]
+    fn value_words_are_not_labels() {
+        // "số" inside a value and a place named like a label word stay in the value.
+        assert_eq!(
+            labels_and_values("Giấy tờ tùy thân: CMND số 012345678"),
+            vec![("Giấy tờ tùy thân".into(), "CMND số 012345678".into())]
+        );
+        assert_eq!(
+            labels_and_values("Nơi sinh: Trạm y tế xã Dân Chủ, huyện Quốc Oai"),
+            vec![(
+                "Nơi sinh".into(),
+                "Trạm y tế xã Dân Chủ, huyện Quốc Oai".into()
+            )]
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! Extraction over OCR output given as text lines (the words a real run would read).
+
+use super::*;
+use crate::page::{OcrLine, OcrWord};
+
+fn page(lines: &[&str]) -> OcrPage {
+    let lines = lines
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let y = 200 + i as u32 * 80;
+            let words: Vec<OcrWord> = text
+                .split_whitespace()
+                .enumerate()
+                .map(|(j, w)| OcrWord {
+                    text: w.to_string(),
+                    bbox: BBox::new(150 + j as u32 * 110, y, 100, 45),
+                    conf: 0.96,
+                })
+                .collect();
+            OcrLine {
+                bbox: BBox::union_all(words.iter().map(|w| &w.bbox)),
+                words,
+            }
+        })
+        .collect();
+    OcrPage {
+        width: 2480,
+        height: 3508,
+        lines,
+        ..OcrPage::default()
+    }
+}
+
+fn extractor() -> Extractor {
+    let schemas =
+        Schemas::load(&std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schemas"))
+            .unwrap();
+    Extractor::new(&schemas, "KS", ExtractParams::default()).unwrap()
+}
+
+fn book() -> BookMeta {
+    BookMeta {
+        register: "KS".into(),
+        volume: "01/2016".into(),
+        year: 2016,
+        authority: "UBND xã An Nhơn".into(),
+        extra: Default::default(),
+    }
+}
+
+fn raw<'a>(e: &'a Entry, key: &str) -> Option<&'a str> {
+    e.fields.get(key).map(|f| f.raw.as_str())
+}
+
+const TWO_ENTRIES: &[&str] = &[
+    "SỔ ĐĂNG KÝ KHAI SINH",
+    "Số: 12 Quyển số: 01/2016",
+    "Ngày, tháng, năm đăng ký: 15.03.2016",
+    "Người được đăng ký khai sinh",
+    "Họ, chữ đệm, tên: NGUYỄN THỊ HẰNG",
+    "Ngày, tháng, năm sinh: 05.03.2016",
+    "Giới tính: Nữ Dân tộc: Kinh Quốc tịch: Việt Nam",
+    "Nơi sinh: Bệnh viện Phụ sản Hải Phòng,",
+    "thành phố Hải Phòng",
+    "Họ, chữ đệm, tên người mẹ: Trần Thị Phượng",
+    "Năm sinh: 1990 Dân tộc: Kinh Quốc tịch: Việt Nam",
+    "Họ, chữ đệm, tên người cha: Nguyễn Văn Đức",
+    "Năm sinh: 1987 Dân tộc: Tày Quốc tịch: Việt Nam",
+    "Số: 13 Quyển số: 01/2016",
+    "Ngày, tháng, năm đăng ký: 16.03.2016",
+    "Họ, chữ đệm, tên: LÊ VĂN AN",
+    "Giới tính: Nam Dân tộc: Kinh",
+    "Họ, chữ đệm, tên người mẹ: Lê Thị Mai",
+    "Năm sinh: 1995",
+    "Trang số: 7",
+];
+
+#[test]
+fn splits_entries_and_binds_repeated_labels_to_persons() {
+    let entries = extractor().extract(&page(TWO_ENTRIES), &book());
+    assert_eq!(entries.len(), 2);
+    let (a, b) = (&entries[0], &entries[1]);
+    assert_eq!(a.index, 1);
+    assert_eq!(raw(a, "so"), Some("12"));
+    assert_eq!(raw(a, "nksHoTen"), Some("NGUYỄN THỊ HẰNG"));
+    assert_eq!(raw(a, "nksDanToc"), Some("Kinh"));
+    assert_eq!(raw(a, "meHoTen"), Some("Trần Thị Phượng"));
+    assert_eq!(raw(a, "meNgaySinh"), Some("1990"));
+    assert_eq!(raw(a, "chaNgaySinh"), Some("1987"));
+    assert_eq!(raw(a, "chaDanToc"), Some("Tày"));
+    // The wrapped birthplace continues on the next line.
+    assert_eq!(
+        raw(a, "nksNoiSinh"),
+        Some("Bệnh viện Phụ sản Hải Phòng, thành phố Hải Phòng")
+    );
+    assert_eq!(raw(b, "so"), Some("13"));
+    assert_eq!(raw(b, "meNgaySinh"), Some("1995"));
+    assert!(b.fields.get("chaHoTen").is_none());
+    // The page footer belongs to every entry of the page.
+    assert_eq!(raw(a, "trangSo"), Some("7"));
+    assert_eq!(raw(b, "trangSo"), Some("7"));
+    // Fields keep their box on the page.
+    assert!(a.fields["nksHoTen"].bbox.is_some());
+    assert_eq!(a.edition, "KS-2016-TT15");
+}
+
+#[test]
+fn derives_the_birth_case_and_fills_book_defaults() {
+    let entries = extractor().extract(&page(TWO_ENTRIES), &book());
+    let b = &entries[1];
+    // Mother named, father not: "chưa xác định được cha" (3).
+    assert_eq!(b.fields["nksLoaiKhaiSinh"].value, "3");
+    assert_eq!(b.fields["nksLoaiKhaiSinh"].source, ValueSource::Derived);
+    // The page does not print the authority: book.toml gives it.
+    assert_eq!(b.fields["noiDangKy"].value, "UBND xã An Nhơn");
+    assert_eq!(b.fields["noiDangKy"].source, ValueSource::Book);
+    // The edition prints no registration type: the documented "unknown" code.
+    assert_eq!(b.fields["loaiDangKy"].value, "6");
+}
+
+#[test]
+fn older_edition_with_father_first_and_generic_labels() {
+    let lines = [
+        "Quyển số: 02/1999",
+        "Số: 4",
+        "Họ và tên: Đặng Văn Lâm Giới tính: Nam",
+        "Ngày, tháng, năm sinh: 02/01/1999",
+        "Dân tộc: Kinh Quốc tịch: Việt Nam",
+        "Họ và tên cha: Đặng Văn Hùng Tuổi: 30",
+        "Dân tộc: Kinh Quốc tịch: Việt Nam",
+        "Họ và tên mẹ: Phạm Thị Lan Tuổi: 27",
+        "Dân tộc: Mường Quốc tịch: Việt Nam",
+        "Họ tên người đi khai: Đặng Văn Hùng Quan hệ: cha",
+        "Ngày, tháng, năm đăng ký: 20/01/1999",
+    ];
+    let entries = extractor().extract(&page(&lines), &book());
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    assert_eq!(raw(e, "quyenSo"), Some("02/1999"));
+    assert_eq!(raw(e, "chaNgaySinh"), Some("30"));
+    assert_eq!(raw(e, "meNgaySinh"), Some("27"));
+    assert_eq!(raw(e, "meDanToc"), Some("Mường"));
+    assert_eq!(raw(e, "chaDanToc"), Some("Kinh"));
+    assert_eq!(raw(e, "nksDanToc"), Some("Kinh"));
+    assert_eq!(raw(e, "nycHoTen"), Some("Đặng Văn Hùng"));
+    assert_eq!(raw(e, "nycQuanHe"), Some("cha"));
+    assert_eq!(e.edition, "KS-1998-ND83");
+}
+
+#[test]
+fn a_heading_sets_the_person_of_generic_labels() {
+    // An edition sohoa has never seen: generic labels under section headings.
+    let lines = [
+        "Số: 1",
+        "Họ và tên: Lò Văn Pâng",
+        "Phần khai về người mẹ",
+        "Họ và tên: Lò Thị Ban",
+        "Dân tộc: Thái",
+    ];
+    let entries = extractor().extract(&page(&lines), &book());
+    let e = &entries[0];
+    assert_eq!(raw(e, "nksHoTen"), Some("Lò Văn Pâng"));
+    assert_eq!(raw(e, "meHoTen"), Some("Lò Thị Ban"));
+    assert_eq!(raw(e, "meDanToc"), Some("Thái"));
+}
+
+#[test]
+fn a_missed_entry_label_still_splits_entries() {
+    let lines = [
+        "Số: 1",
+        "Ngày, tháng, năm đăng ký: 15.03.2016",
+        "Họ, chữ đệm, tên: An",
+        "S6 2",
+        "Ngày, tháng, năm đăng ký: 16.03.2016",
+        "Họ, chữ đệm, tên: Bình",
+    ];
+    let entries = extractor().extract(&page(&lines), &book());
+    assert_eq!(entries.len(), 2);
+    assert_eq!(raw(&entries[1], "nksHoTen"), Some("Bình"));
+}
