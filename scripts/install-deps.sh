@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages sohoa needs (idempotent: only what is missing) and fetches the
+# "best" Vietnamese Tesseract model into ./tessdata. Used by setup.sh and test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  tesseract-ocr tesseract-ocr-vie libtesseract-dev libleptonica-dev clang pkg-config
+  poppler-utils curl ca-certificates
+  fonts-dejavu-core fonts-dejavu-extra fonts-freefont-ttf
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "Installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo is not installed: install the Rust toolchain with rustup (https://rustup.rs)" >&2
+  exit 1
+fi
+
+scripts/fetch-model.sh || echo "warning: could not fetch the best Vietnamese model; sohoa will use Debian's tesseract-ocr-vie" >&2

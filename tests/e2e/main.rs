@@ -1,0 +1,5 @@
+//! End-to-end tests: the `sohoa` binary on synthesized register pages, with real Tesseract.
+//! One test binary; helpers in `util`.
+
+mod run;
+mod util;
