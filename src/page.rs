@@ -250,6 +250,20 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Adds a finding found after validation (across a book, against the registry) and lowers
+    /// the status to match: an error rejects the entry, a review finding sends an `auto` entry
+    /// to review; info changes nothing.
+    pub fn add_finding(&mut self, finding: Finding) {
+        match finding.severity {
+            Severity::Error => self.status = EntryStatus::Rejected,
+            Severity::Review if self.status == EntryStatus::Auto => {
+                self.status = EntryStatus::Review
+            }
+            _ => {}
+        }
+        self.findings.push(finding);
+    }
+
     pub fn value(&self, key: &str) -> Option<&str> {
         self.fields
             .get(key)

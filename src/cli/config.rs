@@ -171,10 +171,12 @@ pub fn run_batch(
     .save(&config.out)?;
     let display = Display::new(args);
     let (results, stats) = pipeline::process(config, scan, selection, factory, &display)?;
+    let steps = batch_steps(args)?;
     let outputs = Outputs {
         out: &config.out,
         schemas: &config.schemas,
         scan,
+        steps: &steps,
     };
     let report = outputs.write(&results, &stats, config.jobs, &config.ocr_model)?;
     if args.json {
@@ -190,4 +192,11 @@ pub fn run_batch(
             Exit::Ok
         },
     )
+}
+
+/// The batch-wide checks a run applies before writing outputs, in order.
+fn batch_steps(args: &CommonArgs) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
+    let _ = args;
+    let steps: Vec<Box<dyn crate::emit::BatchStep>> = Vec::new();
+    Ok(steps)
 }

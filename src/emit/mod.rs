@@ -60,11 +60,29 @@ mod tests {
     }
 }
 
+/// A check that needs the whole batch rather than one page (numbering across a book,
+/// duplicates against the registry). Steps run in order after extraction, on a copy of the page
+/// results, just before the outputs are built: the stored page results stay as read, so a step
+/// with new settings never needs OCR again.
+pub trait BatchStep: Sync {
+    /// Short name for the report ("book-checks", "dedup").
+    fn name(&self) -> &str;
+    /// Adds findings to entries (with [`Entry::add_finding`]) and returns notes for the report.
+    fn apply(
+        &self,
+        results: &mut [PageResult],
+        scan: &crate::ingest::Scan,
+        schemas: &crate::schema::Schemas,
+    ) -> Result<Vec<report::BatchNote>, String>;
+}
+
 /// Where output files go and what they are built from.
 pub struct Outputs<'a> {
     pub out: &'a std::path::Path,
     pub schemas: &'a crate::schema::Schemas,
     pub scan: &'a crate::ingest::Scan,
+    /// Batch-wide checks, in order.
+    pub steps: &'a [Box<dyn BatchStep>],
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +101,20 @@ impl Outputs<'_> {
         jobs: usize,
         ocr_model: &str,
     ) -> Result<report::Report, EmitError> {
+        let mut results = results.to_vec();
+        let mut notes = Vec::new();
+        for step in self.steps {
+            match step.apply(&mut results, self.scan, self.schemas) {
+                Ok(n) => notes.extend(n),
+                Err(message) => notes.push(report::BatchNote {
+                    step: step.name().to_string(),
+                    book_id: None,
+                    message_vi: format!("Bước {} không chạy được: {message}", step.name()),
+                    message_en: format!("Step {} could not run: {message}", step.name()),
+                }),
+            }
+        }
+        let results = &results[..];
         let book_register: std::collections::BTreeMap<&str, &str> = self
             .scan
             .books
@@ -132,6 +164,7 @@ impl Outputs<'_> {
             report::Report::build(results, failed_books, self.scan.books.len(), stats, jobs);
         rep.scans = self.scan.root.display().to_string();
         rep.ocr_model = ocr_model.to_string();
+        rep.notes = notes;
         let path = self.out.join("report.json");
         let bytes = serde_json::to_vec_pretty(&rep).expect("report serialises");
         crate::store::write_atomic(&path, &bytes).map_err(|e| EmitError {

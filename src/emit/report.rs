@@ -92,6 +92,18 @@ pub struct Report {
     pub throughput: Throughput,
     /// Stored results that were damaged and redone.
     pub warnings: Vec<String>,
+    /// What the batch-wide steps (book checks, dedup) said about books and the batch.
+    pub notes: Vec<BatchNote>,
+}
+
+/// A batch-wide step's remark for the report (e.g. "page 7 of book X seems missing").
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BatchNote {
+    pub step: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub book_id: Option<String>,
+    pub message_vi: String,
+    pub message_en: String,
 }
 
 impl Report {
@@ -223,6 +235,10 @@ impl Report {
         }
         for w in &self.warnings {
             let _ = writeln!(s, "  warning: {w}");
+        }
+        for n in &self.notes {
+            let book = n.book_id.as_deref().map(|b| format!(" [{b}]")).unwrap_or_default();
+            let _ = writeln!(s, "  {}{book}: {}", n.step, n.message_en);
         }
         s
     }

@@ -63,6 +63,19 @@ impl Normalizer {
     }
 }
 
+/// The one spelling sohoa writes a date in words with (the `...BangChu` columns): the
+/// default style of [`words::date_to_words`] with a capital first letter. Pages use many
+/// spellings (mồng/mùng, linh/lẻ, nghìn/ngàn); all parse to the same date and are written back
+/// this way, so a value read with OCR slips comes out clean.
+pub fn canonical_date_words(date: &PartialDate) -> String {
+    let words = words::date_to_words(date, &words::WordsStyle::default());
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Parses a date in figures or words; the fit says how sure the reading is.
 pub fn parse_date(raw: &str) -> Option<(PartialDate, f32)> {
     let _ = raw;
