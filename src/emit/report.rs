@@ -237,7 +237,11 @@ impl Report {
             let _ = writeln!(s, "  warning: {w}");
         }
         for n in &self.notes {
-            let book = n.book_id.as_deref().map(|b| format!(" [{b}]")).unwrap_or_default();
+            let book = n
+                .book_id
+                .as_deref()
+                .map(|b| format!(" [{b}]"))
+                .unwrap_or_default();
             let _ = writeln!(s, "  {}{book}: {}", n.step, n.message_en);
         }
         s

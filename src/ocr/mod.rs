@@ -1,9 +1,15 @@
 //! OCR with Tesseract (`vie`) behind a small trait: one engine per worker thread, created once
-//! and reused across pages; words come back with boxes and confidences, grouped into lines.
+//! and reused across pages; words come back with boxes and confidences, grouped into lines, in
+//! the coordinates of the original page image.
+
+mod engine;
+pub mod words;
+
+pub use engine::TesseractEngine;
 
 use crate::page::OcrPage;
 use crate::preprocess::PreparedPage;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Engine settings.
@@ -20,7 +26,7 @@ pub struct OcrConfig {
 pub enum OcrError {
     #[error("Tesseract could not start with language {lang} (tessdata {tessdata}): is tesseract-ocr-{lang} installed?")]
     Init { lang: String, tessdata: String },
-    #[error("OCR took longer than the page limit of {seconds} s")]
+    #[error("OCR took longer than the page limit of {seconds} s (a very noisy or non-text page?)")]
     Timeout { seconds: u64 },
     #[error("Tesseract failed: {0}")]
     Engine(String),
@@ -31,33 +37,71 @@ pub trait OcrEngine {
     fn recognize(&mut self, page: &PreparedPage) -> Result<OcrPage, OcrError>;
 }
 
-/// Tesseract through the system library. (Placeholder until the engine lands.)
-pub struct TesseractEngine;
-
-impl TesseractEngine {
-    pub fn new(cfg: &OcrConfig) -> Result<Self, OcrError> {
-        Err(OcrError::Init {
-            lang: cfg.lang.clone(),
-            tessdata: format!("{:?}", cfg.tessdata_dir),
-        })
+/// Tesseract runs one OpenMP team per call by default, which on a machine whose cores are
+/// already busy with one page per worker makes it several times slower (domain reference 12).
+/// Sets OMP_THREAD_LIMIT=1 unless the user chose a value; must run before the first engine
+/// starts, while the program has a single thread.
+pub fn limit_openmp_threads() {
+    if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
+        std::env::set_var("OMP_THREAD_LIMIT", "1");
     }
 }
 
-impl OcrEngine for TesseractEngine {
-    fn recognize(&mut self, _page: &PreparedPage) -> Result<OcrPage, OcrError> {
-        Err(OcrError::Engine("not built".into()))
+/// The tessdata folder to use: the one given, else sohoa's own `tessdata/` (the "best" model
+/// fetched by scripts/fetch-model.sh) beside the working directory or the sources, else
+/// `None` (Tesseract's installed model).
+pub fn locate_tessdata(explicit: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_path_buf());
     }
+    if let Some(p) = std::env::var_os("SOHOA_TESSDATA") {
+        return Some(PathBuf::from(p));
+    }
+    let candidates = [
+        PathBuf::from("tessdata"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tessdata"),
+    ];
+    candidates
+        .into_iter()
+        .find(|d| d.join("vie.traineddata").is_file())
 }
 
-/// Sets OMP_THREAD_LIMIT=1 unless the user chose a value.
-pub fn limit_openmp_threads() {}
-
-/// The tessdata folder to use, if sohoa has its own model.
-pub fn locate_tessdata(explicit: Option<&std::path::Path>) -> Option<PathBuf> {
-    explicit.map(|p| p.to_path_buf())
-}
-
-/// Identity of the model in use, for cache keys.
+/// Identity of the model in use, for cache keys: language, file size and modification-free
+/// content hash prefix of the traineddata, so a changed model redoes OCR.
 pub fn model_fingerprint(cfg: &OcrConfig) -> String {
-    format!("{:?}/{}", cfg.tessdata_dir, cfg.lang)
+    let file = cfg
+        .tessdata_dir
+        .clone()
+        .unwrap_or_else(system_tessdata)
+        .join(format!("{}.traineddata", cfg.lang));
+    let digest = crate::ingest::sha256_file(&file)
+        .map(|h| h[..16].to_string())
+        .unwrap_or_else(|_| "unknown".into());
+    format!("tesseract-{}:{}:{}", tesseract_version(), cfg.lang, digest)
+}
+
+/// Debian's tessdata folder, where tesseract-ocr-vie puts its model.
+fn system_tessdata() -> PathBuf {
+    for d in [
+        "/usr/share/tesseract-ocr/5/tessdata",
+        "/usr/share/tesseract-ocr/4.00/tessdata",
+        "/usr/share/tessdata",
+    ] {
+        if Path::new(d).is_dir() {
+            return PathBuf::from(d);
+        }
+    }
+    PathBuf::from("/usr/share/tesseract-ocr/5/tessdata")
+}
+
+/// The linked libtesseract's version string.
+pub fn tesseract_version() -> String {
+    // SAFETY: TessVersion returns a pointer to a static NUL-terminated string.
+    unsafe {
+        let p = tesseract::plumbing::tesseract_sys::TessVersion();
+        if p.is_null() {
+            return "unknown".into();
+        }
+        std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+    }
 }

@@ -10,7 +10,12 @@ fn synth_run_eval_round_trip_on_clean_pages() {
     let out = dir.path().join("out");
     let o = run(&scans, &out, &["--jobs", "2"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    for f in ["records/KS.csv", "import/KS.xlsx", "import/KS.csv", "report.json"] {
+    for f in [
+        "records/KS.csv",
+        "import/KS.xlsx",
+        "import/KS.csv",
+        "report.json",
+    ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     let e = sohoa_output(&[
@@ -42,7 +47,12 @@ fn corrupt_page_fails_alone_and_rerun_failed_redoes_it() {
 
     let out = dir.path().join("out");
     let o = run(&scans, &out, &[]);
-    assert_eq!(o.status.code(), Some(3), "pages failed: exit 3; {}", stderr(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "pages failed: exit 3; {}",
+        stderr(&o)
+    );
     let rep = report(&out);
     let failed = rep["failed_pages"].as_array().unwrap();
     assert_eq!(failed.len(), 1);
@@ -70,7 +80,12 @@ fn a_run_killed_midway_resumes_without_redoing_or_duplicating() {
     let scans = synth(&set, 1, 6, "clean", 99);
     let out = dir.path().join("out");
     let mut child = sohoa()
-        .args(["run", scans.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "run",
+            scans.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .args(["--quiet", "--jobs", "1"])
         .spawn()
         .unwrap();
@@ -138,10 +153,18 @@ fn a_bad_book_toml_stops_only_that_book() {
         .collect();
     std::fs::write(book.join("book.toml"), broken).unwrap();
     let out = dir.path().join("out");
-    let o = sohoa_output(&["run", scans.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = sohoa_output(&[
+        "run",
+        scans.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let summary = stdout(&o);
-    assert!(summary.contains("book.toml") && summary.contains("year"), "{summary}");
+    assert!(
+        summary.contains("book.toml") && summary.contains("year"),
+        "{summary}"
+    );
     let rep = report(&out);
     assert_eq!(rep["failed_books"].as_array().unwrap().len(), 1);
     assert!(rep["entries"]["total"].as_u64().unwrap() >= 1);

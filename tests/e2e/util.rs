@@ -5,7 +5,10 @@ use std::process::{Command, Output};
 
 pub fn sohoa() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sohoa"));
-    c.env("SOHOA_SCHEMAS", Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas"));
+    c.env(
+        "SOHOA_SCHEMAS",
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas"),
+    );
     c
 }
 
