@@ -3,11 +3,22 @@
 //! words), sex to its code, ethnicity to the canonical group name, nationality to its name.
 
 pub mod date;
+mod dates;
+mod ids;
+mod names;
+mod numbers;
+mod plain;
+mod vocab;
 pub mod words;
 
 pub use date::PartialDate;
+pub use dates::{parse_date, parse_date_words};
+pub use names::{is_syllable, normalize_name};
+pub use plain::clean_text;
+pub use vocab::Vocabulary;
 
 use crate::schema::{CodeTables, FieldKind, ValueStyle};
+use std::collections::BTreeMap;
 
 /// One raw value normalised for its field kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,20 +57,220 @@ pub struct NormalizeContext {
 
 /// Normalises raw text by field kind; built once from the code tables.
 pub struct Normalizer {
-    #[allow(dead_code)]
-    codes: CodeTables,
+    /// Code tables by id, as vocabularies of their labels.
+    codes: BTreeMap<String, Vocabulary>,
+    ethnicity: Vocabulary,
+    nationality: Vocabulary,
+    kinship: Vocabulary,
 }
+
+/// Fit of an ethnic alias several groups share: a person must choose.
+const FIT_AMBIGUOUS: f32 = 0.4;
 
 impl Normalizer {
     pub fn new(codes: &CodeTables) -> Self {
+        let mut tables = BTreeMap::new();
+        for t in &codes.tables {
+            let mut v = Vocabulary::default();
+            for e in &t.entries {
+                v.add(&e.name, &e.code, 1.0);
+                for l in &e.labels {
+                    v.add(l, &e.code, 1.0);
+                }
+            }
+            tables.insert(t.id.clone(), v);
+        }
+        let mut ethnicity = Vocabulary::default();
+        for g in &codes.ethnicity.groups {
+            ethnicity.add(&g.name, &g.name, 1.0);
+            ethnicity.add(&g.gso, &g.name, 1.0);
+            ethnicity.add(&format!("dân tộc {}", g.name), &g.name, 1.0);
+            for a in &g.aliases {
+                ethnicity.add(a, &g.name, 1.0);
+            }
+        }
+        for a in &codes.ethnicity.ambiguous {
+            let first = a
+                .codes
+                .first()
+                .and_then(|c| codes.ethnicity.groups.iter().find(|g| &g.code == c));
+            if let Some(g) = first {
+                ethnicity.add(&a.alias, &g.name, FIT_AMBIGUOUS);
+            }
+        }
+        let mut nationality = Vocabulary::default();
+        for n in &codes.nationalities {
+            nationality.add(&n.name, &n.name, 1.0);
+            for a in &n.aliases {
+                nationality.add(a, &n.name, 1.0);
+            }
+        }
+        let mut kinship = Vocabulary::default();
+        if let Some(t) = codes.table("quan_he") {
+            for e in &t.entries {
+                kinship.add(&e.name, &e.name, 1.0);
+                for l in &e.labels {
+                    kinship.add(l, &e.name, 1.0);
+                }
+            }
+        }
         Self {
-            codes: codes.clone(),
+            codes: tables,
+            ethnicity,
+            nationality,
+            kinship,
         }
     }
 
     pub fn normalize(&self, kind: &FieldKind, raw: &str, ctx: &NormalizeContext) -> Normalized {
-        let _ = (kind, raw, ctx);
-        Normalized::empty()
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Normalized::empty();
+        }
+        let fitted = |value: String, fit: f32| Normalized {
+            fit: if value.is_empty() { 0.0 } else { fit },
+            value,
+            companion: None,
+            note: None,
+        };
+        let from_vocab = |v: &Vocabulary, what: &str| match v.lookup(&plain::clean_text(raw)) {
+            Some(m) => {
+                let mut n = fitted(m.value, m.fit);
+                if m.fit <= FIT_AMBIGUOUS {
+                    n.note = Some(format!("\"{raw}\" may name several {what}"));
+                }
+                n
+            }
+            None => Normalized {
+                note: Some(format!("\"{raw}\" is not a known {what}")),
+                ..Normalized::empty()
+            },
+        };
+        match kind {
+            FieldKind::Name => {
+                let (v, fit) = names::normalize_name(raw);
+                fitted(v, fit)
+            }
+            FieldKind::Date => self.date(raw, ctx),
+            FieldKind::DateWords => match parse_date_words(raw).or_else(|| parse_date(raw)) {
+                Some((d, fit)) => fitted(canonical_date_words(&d), fit),
+                None => Normalized {
+                    note: Some("no date could be read from these words".into()),
+                    ..Normalized::empty()
+                },
+            },
+            FieldKind::Code(table) => match self.codes.get(table) {
+                Some(v) => from_vocab(v, table),
+                None => Normalized::empty(),
+            },
+            FieldKind::Ethnicity => from_vocab(&self.ethnicity, "ethnic group"),
+            FieldKind::Nationality => from_vocab(&self.nationality, "nationality"),
+            FieldKind::Kinship => from_vocab(&self.kinship, "kinship word"),
+            FieldKind::Place => {
+                let (v, fit) = plain::normalize_place(raw);
+                fitted(v, fit)
+            }
+            FieldKind::Text | FieldKind::Authority => fitted(plain::clean_text(raw), 1.0),
+            FieldKind::IdNumber => {
+                let (v, fit) = ids::normalize_id_number(raw);
+                fitted(v, fit)
+            }
+            FieldKind::DocumentNumber => {
+                let (v, kind, fit) = ids::normalize_document(raw);
+                let mut n = fitted(v, fit);
+                n.companion = kind.map(|k| ("LoaiGiayToTuyThan".to_string(), k.to_string()));
+                n
+            }
+            FieldKind::Integer | FieldKind::RowNumber => {
+                let (d, repaired) = ids::digits(raw);
+                let v = d.trim_start_matches('0');
+                let v = if v.is_empty() && !d.is_empty() {
+                    "0"
+                } else {
+                    v
+                };
+                fitted(v.to_string(), if repaired { 0.85 } else { 1.0 })
+            }
+            FieldKind::Identifier => identifier(raw),
+        }
+    }
+
+    fn date(&self, raw: &str, ctx: &NormalizeContext) -> Normalized {
+        let parsed = match ctx.style {
+            ValueStyle::Age => age_to_year(raw, ctx.registration_year),
+            ValueStyle::Words => parse_date_words(raw).or_else(|| parse_date(raw)),
+            _ => parse_date(raw),
+        };
+        match parsed {
+            Some((d, fit)) => Normalized {
+                value: d.to_template(),
+                fit,
+                companion: None,
+                note: None,
+            },
+            None => Normalized {
+                note: Some(format!("\"{raw}\" is not a date")),
+                ..Normalized::empty()
+            },
+        }
+    }
+}
+
+/// An age in years at registration ("28", "28 tuổi") as a birth year. The year is the
+/// registration year minus the age, as clerks computed it; it can be one year late.
+fn age_to_year(raw: &str, registration_year: Option<i32>) -> Option<(PartialDate, f32)> {
+    let (d, repaired) = ids::digits(raw.split_whitespace().next().unwrap_or(""));
+    let age: i32 = d.parse().ok()?;
+    let year = registration_year?;
+    if !(10..=100).contains(&age) {
+        return None;
+    }
+    Some((
+        PartialDate::year_only(year - age),
+        if repaired { 0.8 } else { 0.95 },
+    ))
+}
+
+/// Registration numbers and volumes: "12", "01/2016". Letters OCR reads for digits are put
+/// right when the token is mostly digits.
+fn identifier(raw: &str) -> Normalized {
+    let text = plain::clean_text(raw);
+    let text: String = text.split_whitespace().collect::<Vec<_>>().join("");
+    let digitish = text.chars().filter(|c| c.is_ascii_digit()).count();
+    if digitish * 2 >= text.chars().count() {
+        let mut repaired = false;
+        let fixed: String = text
+            .chars()
+            .filter_map(|c| match c {
+                '0'..='9' | '/' | '-' | '.' => Some(c),
+                'O' | 'o' | 'D' => {
+                    repaired = true;
+                    Some('0')
+                }
+                'l' | 'I' | '|' => {
+                    repaired = true;
+                    Some('1')
+                }
+                _ => {
+                    repaired = true;
+                    None
+                }
+            })
+            .collect();
+        let fixed = fixed.trim_matches(|c| c == '.' || c == '-').to_string();
+        let fit = if repaired { 0.8 } else { 1.0 };
+        return Normalized {
+            fit: if fixed.is_empty() { 0.0 } else { fit },
+            value: fixed,
+            companion: None,
+            note: None,
+        };
+    }
+    Normalized {
+        fit: if text.is_empty() { 0.0 } else { 0.6 },
+        value: text,
+        companion: None,
+        note: Some("a register number with letters in it".into()),
     }
 }
 
@@ -74,16 +285,4 @@ pub fn canonical_date_words(date: &PartialDate) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-/// Parses a date in figures or words; the fit says how sure the reading is.
-pub fn parse_date(raw: &str) -> Option<(PartialDate, f32)> {
-    let _ = raw;
-    None
-}
-
-/// Parses a date spelled out in Vietnamese words.
-pub fn parse_date_words(raw: &str) -> Option<(PartialDate, f32)> {
-    let _ = raw;
-    None
 }

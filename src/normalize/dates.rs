@@ -1,0 +1,310 @@
+//! Reading dates as books write them: figures with any separator (`15/03/1998`, `5-3-1998`,
+//! `15.03.1998`, `15 / 03 / 1998`), with words around them (`ngày 15 tháng 3 năm 1998`),
+//! partial (`3/1998`, `năm 1998`, `1998`), or spelled out in words
+//! (`ngày mồng năm tháng ba năm một nghìn chín trăm chín mươi tám`). A partial date stays
+//! partial; a day is never invented. The fit says how sure the reading is.
+
+use super::numbers::{number_word, words_value, NumberWord};
+use super::PartialDate;
+use crate::text::fold;
+
+/// Fit of a reading that needed letters read as digits (O -> 0, l -> 1).
+const FIT_REPAIRED: f32 = 0.85;
+/// Fit of a two-digit year, whose century is a guess.
+const FIT_SHORT_YEAR: f32 = 0.6;
+
+/// Digits in a token, with the letters OCR confuses with digits read as those digits.
+/// Returns the digits and whether any letter had to be read as a digit.
+fn digits_of(token: &str) -> (String, bool) {
+    let mut out = String::new();
+    let mut repaired = false;
+    for c in token.chars() {
+        let d = match c {
+            '0'..='9' => c,
+            'O' | 'o' | 'D' | 'Q' => '0',
+            'l' | 'I' | 'i' | '|' | '!' => '1',
+            'Z' | 'z' => '2',
+            'S' | 's' => '5',
+            'B' => '8',
+            'g' => '9',
+            _ => continue,
+        };
+        if !c.is_ascii_digit() {
+            repaired = true;
+        }
+        out.push(d);
+    }
+    (out, repaired)
+}
+
+/// Splits text into groups of figures: "15/03/1998" -> ["15","03","1998"], "ngày 5 tháng 3
+/// năm 1998" -> ["5","3","1998"]. Words other than digit look-alikes separate groups.
+fn figure_groups(raw: &str) -> (Vec<String>, bool) {
+    let mut groups = Vec::new();
+    let mut repaired = false;
+    for token in raw.split(|c: char| c.is_whitespace() || "/-.,:;_()".contains(c)) {
+        if token.is_empty() {
+            continue;
+        }
+        let has_digit = token.chars().any(|c| c.is_ascii_digit());
+        // A word like "ngày" or "tháng" is not a number: skip it unless it mostly looks like
+        // digits ("2O16", "l998").
+        let digitish = token
+            .chars()
+            .filter(|c| c.is_ascii_digit() || "OolI|".contains(*c))
+            .count();
+        if !has_digit || digitish * 2 <= token.chars().count() {
+            continue;
+        }
+        let (d, r) = digits_of(token);
+        repaired |= r;
+        if !d.is_empty() {
+            groups.push(d);
+        }
+    }
+    (groups, repaired)
+}
+
+fn year_of(s: &str) -> Option<(i32, bool)> {
+    match s.len() {
+        4 => s.parse().ok().map(|y| (y, false)),
+        2 => s.parse::<i32>().ok().map(|y| {
+            // Registers span the 20th century and this one.
+            let now = PartialDate::today().year % 100;
+            (if y <= now { 2000 + y } else { 1900 + y }, true)
+        }),
+        _ => None,
+    }
+}
+
+/// Parses a date written in figures (with or without the words ngày/tháng/năm), falling back
+/// to words. `None` when nothing date-like is there.
+pub fn parse_date(raw: &str) -> Option<(PartialDate, f32)> {
+    let (groups, repaired) = figure_groups(raw);
+    let base = if repaired { FIT_REPAIRED } else { 1.0 };
+    let date = match groups.as_slice() {
+        [d, m, y] => {
+            let (year, short) = year_of(y)?;
+            let date = PartialDate::full(d.parse().ok()?, m.parse().ok()?, year);
+            Some((date, if short { FIT_SHORT_YEAR } else { base }))
+        }
+        [m, y] if m.len() <= 2 => {
+            let (year, short) = year_of(y)?;
+            let date = PartialDate::month_year(m.parse().ok()?, year);
+            Some((date, if short { FIT_SHORT_YEAR } else { base }))
+        }
+        [y] if y.len() == 4 => Some((PartialDate::year_only(y.parse().ok()?), base)),
+        // "15031998" typed without separators.
+        [all] if all.len() == 8 => {
+            let date = PartialDate::full(
+                all[0..2].parse().ok()?,
+                all[2..4].parse().ok()?,
+                all[4..8].parse().ok()?,
+            );
+            Some((date, base * 0.9))
+        }
+        _ => None,
+    };
+    match date {
+        Some((d, fit)) if d.is_valid() => Some((d, fit)),
+        Some(_) => None,
+        None => parse_date_words(raw),
+    }
+}
+
+/// Folded words of the text, punctuation removed.
+fn folded_words(raw: &str) -> Vec<String> {
+    fold(raw)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Reads number words from `words[i..]` until a word that is not a number word (or `stop`
+/// says to stop); returns the value, how many words were used and whether any was corrected.
+fn read_number(
+    words: &[String],
+    i: usize,
+    stop: impl Fn(usize, &[NumberWord]) -> bool,
+) -> Option<(u32, usize, bool)> {
+    let mut seq = Vec::new();
+    let mut corrected = false;
+    let mut j = i;
+    while j < words.len() {
+        if stop(j, &seq) {
+            break;
+        }
+        match number_word(&words[j]) {
+            Some((w, c)) => {
+                seq.push(w);
+                corrected |= c;
+                j += 1;
+            }
+            None => break,
+        }
+    }
+    words_value(&seq).map(|v| (v, j - i, corrected))
+}
+
+/// Parses a date spelled out in words: "ngày mồng năm tháng ba năm một nghìn chín trăm chín
+/// mươi tám", "tháng giêng năm ...", "năm hai nghìn lẻ tám". Figures mixed in are read too.
+pub fn parse_date_words(raw: &str) -> Option<(PartialDate, f32)> {
+    let words = folded_words(raw);
+    let mut corrected = false;
+    let mut day = None;
+    let mut month = None;
+    let mut i = 0;
+    let keyword = |w: &str, k: &str| w == k || (w.len() >= 4 && strsim::levenshtein(w, k) == 1);
+    // Day.
+    if let Some(p) = words.iter().position(|w| keyword(w, "ngay")) {
+        i = p + 1;
+        if i < words.len() && matches!(words[i].as_str(), "mong" | "mung") {
+            i += 1;
+        }
+        let (d, used, c) = match words.get(i).and_then(|w| w.parse::<u32>().ok()) {
+            Some(d) => (d, 1, false),
+            None => read_number(&words, i, |j, _| keyword(&words[j], "thang"))?,
+        };
+        corrected |= c;
+        day = Some(d);
+        i += used;
+    }
+    // Month: one word, or "mười [một|hai]"; "giêng" is January and "chạp" December.
+    if let Some(p) = words[i..].iter().position(|w| keyword(w, "thang")) {
+        i += p + 1;
+        let w = words.get(i)?;
+        let (m, used) = if let Ok(m) = w.parse::<u32>() {
+            (m, 1)
+        } else if w == "gieng" {
+            (1, 1)
+        } else if w == "chap" {
+            (12, 1)
+        } else {
+            match number_word(w)? {
+                (NumberWord::Ten, c) => {
+                    corrected |= c;
+                    match words.get(i + 1).and_then(|n| number_word(n)) {
+                        Some((NumberWord::Digit(u @ 1..=2), c2)) => {
+                            corrected |= c2;
+                            (10 + u, 2)
+                        }
+                        _ => (10, 1),
+                    }
+                }
+                (NumberWord::Digit(d), c) => {
+                    corrected |= c;
+                    (d, 1)
+                }
+                _ => return None,
+            }
+        };
+        month = Some(m);
+        i += used;
+    }
+    // Year: after the keyword "năm" (when a day or month came first, the next word must be
+    // that keyword; "năm" as five was consumed above).
+    let p = words[i..].iter().position(|w| w == "nam")?;
+    i += p + 1;
+    let (y, _, c) = match words.get(i).and_then(|w| w.parse::<u32>().ok()) {
+        Some(y) => (y, 1, false),
+        None => read_number(&words, i, |_, _| false)?,
+    };
+    corrected |= c;
+    let date = PartialDate {
+        year: y as i32,
+        month: month.map(|m| m as u8),
+        day: if month.is_some() {
+            day.map(|d| d as u8)
+        } else {
+            None
+        },
+    };
+    if day.is_some() && month.is_none() {
+        return None;
+    }
+    date.is_valid()
+        .then_some((date, if corrected { FIT_REPAIRED } else { 1.0 }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::words::{date_to_words, WordsStyle};
+
+    fn d(s: &str) -> Option<String> {
+        parse_date(s).map(|(d, _)| d.to_template())
+    }
+
+    #[test]
+    fn figures_with_any_separator() {
+        assert_eq!(d("15/03/1998").as_deref(), Some("15.03.1998"));
+        assert_eq!(d("5-3-1998").as_deref(), Some("05.03.1998"));
+        assert_eq!(d("15.03.1998").as_deref(), Some("15.03.1998"));
+        assert_eq!(d("15 / 03 / 1998").as_deref(), Some("15.03.1998"));
+        assert_eq!(d("ngày 15 tháng 3 năm 1998").as_deref(), Some("15.03.1998"));
+        assert_eq!(
+            d("Ngày 05 tháng 03 năm 2016").as_deref(),
+            Some("05.03.2016")
+        );
+    }
+
+    #[test]
+    fn partial_dates_stay_partial() {
+        assert_eq!(d("03/1998").as_deref(), Some("03.1998"));
+        assert_eq!(d("tháng 3 năm 1998").as_deref(), Some("03.1998"));
+        assert_eq!(d("1998").as_deref(), Some("1998"));
+        assert_eq!(d("năm 1970").as_deref(), Some("1970"));
+    }
+
+    #[test]
+    fn ocr_slips_are_repaired_with_lower_fit_and_nonsense_is_refused() {
+        let (date, fit) = parse_date("15/O3/l998").unwrap();
+        assert_eq!(date.to_template(), "15.03.1998");
+        assert!(fit < 1.0);
+        assert_eq!(d("31/02/1998"), None);
+        assert_eq!(d("Kinh"), None);
+        assert_eq!(parse_date("15/03/98").unwrap().1, FIT_SHORT_YEAR);
+    }
+
+    #[test]
+    fn dates_in_words_in_every_style() {
+        let date = PartialDate::full(5, 5, 1995);
+        for style in [
+            WordsStyle::default(),
+            WordsStyle {
+                day_prefix: Some("mùng"),
+                zero_tens: "lẻ",
+                thousand: "ngàn",
+                capitalize: true,
+                ..WordsStyle::default()
+            },
+            WordsStyle {
+                day_prefix: None,
+                four_after_tens: "bốn",
+                month_four_tu: false,
+                ..WordsStyle::default()
+            },
+        ] {
+            let text = date_to_words(&date, &style);
+            assert_eq!(parse_date_words(&text).map(|x| x.0), Some(date), "{text}");
+        }
+        for date in [
+            PartialDate::full(24, 4, 2008),
+            PartialDate::full(1, 12, 2005),
+            PartialDate::full(31, 10, 1987),
+            PartialDate::full(15, 11, 1905),
+        ] {
+            let text = date_to_words(&date, &WordsStyle::default());
+            assert_eq!(parse_date(&text).map(|x| x.0), Some(date), "{text}");
+        }
+        assert_eq!(
+            d("Ngày mười lăm tháng giêng năm một nghìn chín trăm chín mươi tám").as_deref(),
+            Some("15.01.1998")
+        );
+        let (date, fit) =
+            parse_date_words("ngày hai tháng ba năm hai nghln không trăm mười sáu").unwrap();
+        assert_eq!(date, PartialDate::full(2, 3, 2016));
+        assert!(fit < 1.0);
+    }
+}

@@ -1,0 +1,112 @@
+//! Free text, places and authorities: NFC, single spaces, leader dots and stray punctuation at
+//! the ends removed, and the administrative words of an address put right ("tính Thái Bình"
+//! is "tỉnh Thái Bình"), since they come from a short closed list.
+
+use crate::text::{fold, nfc, squash_spaces};
+
+/// Administrative and address words (domain reference: units of the administrative map).
+const ADMIN_WORDS: &[&str] = &[
+    "xã",
+    "phường",
+    "thị trấn",
+    "huyện",
+    "quận",
+    "thị xã",
+    "thành phố",
+    "tỉnh",
+    "thôn",
+    "xóm",
+    "ấp",
+    "bản",
+    "buôn",
+    "làng",
+    "tổ",
+    "khu phố",
+    "khu",
+    "số nhà",
+    "đường",
+    "phố",
+    "ngõ",
+    "ngách",
+    "hẻm",
+    "tổ dân phố",
+    "khối",
+    "trạm y tế",
+    "bệnh viện",
+    "nhà hộ sinh",
+];
+
+/// Text cleaned of leader dots and edge punctuation, with single spaces.
+pub fn clean_text(raw: &str) -> String {
+    let s = squash_spaces(&nfc(raw));
+    s.trim_matches(|c: char| c.is_whitespace() || ".,;:_-…·'\"`|".contains(c))
+        .to_string()
+}
+
+/// A place: cleaned text with address words corrected when a word before a capitalised name
+/// folds to one of them but carries other marks. Returns the text and its fit.
+pub fn normalize_place(raw: &str) -> (String, f32) {
+    let text = clean_text(raw);
+    let mut words: Vec<String> = text.split(' ').map(str::to_string).collect();
+    let mut repaired = false;
+    for i in 0..words.len() {
+        let next_is_name = words
+            .get(i + 1)
+            .and_then(|w| w.chars().next())
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if !next_is_name {
+            continue;
+        }
+        let w = &words[i];
+        let f = fold(w);
+        let single: Vec<&&str> = ADMIN_WORDS
+            .iter()
+            .filter(|a| !a.contains(' ') && fold(a) == f)
+            .collect();
+        if let [canon] = single[..] {
+            let lower = crate::text::lower(w);
+            if lower != **canon {
+                let fixed = if w.chars().next().is_some_and(char::is_uppercase) {
+                    crate::text::title_case(canon)
+                } else {
+                    canon.to_string()
+                };
+                words[i] = fixed;
+                repaired = true;
+            }
+        }
+    }
+    let has_text = words.iter().any(|w| w.chars().any(char::is_alphanumeric));
+    let fit = match (has_text, repaired) {
+        (false, _) => 0.0,
+        (true, false) => 1.0,
+        (true, true) => 0.95,
+    };
+    (words.join(" "), fit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leader_dots_and_edge_punctuation_go() {
+        assert_eq!(
+            clean_text("  Trạm y tế xã Tân Phong ....."),
+            "Trạm y tế xã Tân Phong"
+        );
+        assert_eq!(clean_text(": Kinh,"), "Kinh");
+    }
+
+    #[test]
+    fn address_words_are_put_right() {
+        let (p, fit) = normalize_place("Xã Tân Phong, huyện Vũ Thư, tính Thái Bình");
+        assert_eq!(p, "Xã Tân Phong, huyện Vũ Thư, tỉnh Thái Bình");
+        assert!(fit < 1.0);
+        let (p, fit) = normalize_place("Phường 7, Quận 3, Thành phố Hồ Chí Minh");
+        assert_eq!(p, "Phường 7, Quận 3, Thành phố Hồ Chí Minh");
+        assert_eq!(fit, 1.0);
+        // "tính" not before a name is left alone.
+        assert_eq!(normalize_place("tính toán").0, "tính toán");
+    }
+}
