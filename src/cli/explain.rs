@@ -1,11 +1,60 @@
-//! `sohoa explain`.
+//! `sohoa explain [CODE]`: what a finding code means, in Vietnamese and English, with its
+//! severity; without a code, every code sohoa can raise.
 
 use super::Exit;
+use crate::schema::Schemas;
+use crate::validate::messages;
 
 #[derive(Debug, clap::Args)]
-pub struct ExplainArgs {}
+pub struct ExplainArgs {
+    /// Finding code, e.g. KS-BIRTH-AFTER-REG or LOW-CONFIDENCE; all codes when left out.
+    code: Option<String>,
+    /// Schemas folder (default: ./schemas or the one sohoa was built with).
+    #[arg(long)]
+    schemas: Option<std::path::PathBuf>,
+}
 
 pub fn execute(args: ExplainArgs) -> anyhow::Result<Exit> {
-    let _ = args;
-    anyhow::bail!("sohoa explain is not built yet")
+    let schemas = Schemas::load(&Schemas::locate(args.schemas.as_deref()))?;
+    let mut rows: Vec<(String, String, String, String)> = messages::ALL
+        .iter()
+        .map(|g| {
+            let fill = |t: &str| {
+                t.replace("{field}", "<field>")
+                    .replace("{detail}", "<value>")
+            };
+            (
+                g.code.to_string(),
+                format!("{:?}", g.severity).to_lowercase(),
+                fill(g.vi),
+                fill(g.en),
+            )
+        })
+        .collect();
+    for reg in schemas.registers.values() {
+        for r in &reg.rules {
+            rows.push((
+                r.code.clone(),
+                format!("{:?}", r.severity).to_lowercase(),
+                r.vi.clone(),
+                r.en.clone(),
+            ));
+        }
+    }
+    let wanted = args.code.as_deref().map(str::to_uppercase);
+    let shown: Vec<_> = rows
+        .iter()
+        .filter(|r| wanted.as_deref().is_none_or(|w| r.0 == w))
+        .collect();
+    if shown.is_empty() {
+        eprintln!(
+            "No finding has the code {}. Run `sohoa explain` for the list.",
+            args.code.unwrap_or_default()
+        );
+        return Ok(Exit::Usage);
+    }
+    for (code, severity, vi, en) in shown {
+        println!("{code} [{severity}]\n  vi: {vi}\n  en: {en}");
+    }
+    Ok(Exit::Ok)
 }

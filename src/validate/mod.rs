@@ -1,19 +1,32 @@
 //! Validation of an extracted entry against its register schema: required fields, formats,
-//! codes, and the rules listed in `schemas/registers/<CODE>.toml`. Sets findings, confidence
-//! and the entry's status.
+//! codes, confidence, and the rules listed in `schemas/registers/<CODE>.toml`. Sets findings,
+//! confidence and the entry's status: `rejected` when an error rule fails, `review` when any
+//! value is missing, unreadable or doubtful, `auto` otherwise.
 
-use crate::normalize::PartialDate;
-use crate::page::Entry;
-use crate::schema::{CodeTables, RegisterSchema};
+pub mod messages;
+mod rules;
+
+use crate::normalize::{parse_date, PartialDate};
+use crate::page::{Entry, EntryStatus, Severity, ValueSource};
+use crate::schema::{CodeTables, FieldKind, RegisterSchema, Requirement};
 
 /// Tunables of validation.
 #[derive(Debug, Clone)]
 pub struct ValidateParams {
-    /// A required field below this confidence sends the entry to review. 0.90 by default:
-    /// chosen so that fields of `auto` entries are at least 99.5% correct on synthetic sets.
+    /// A value below this confidence sends the entry to review. 0.90 by default: chosen so
+    /// that fields of `auto` entries are at least 99.5% correct on synthetic sets (README).
     pub min_confidence: f32,
     /// "Today" for the not-in-future rule (fixed in tests).
     pub today: PartialDate,
+}
+
+impl Default for ValidateParams {
+    fn default() -> Self {
+        Self {
+            min_confidence: 0.90,
+            today: PartialDate::today(),
+        }
+    }
 }
 
 /// Checks one entry, appending findings and setting `status` and `confidence`.
@@ -23,5 +36,61 @@ pub fn validate_entry(
     codes: &CodeTables,
     params: &ValidateParams,
 ) {
-    let _ = (entry, register, codes, params);
+    let mut findings = Vec::new();
+    for col in &register.columns {
+        let field = entry.fields.get(&col.key);
+        let value = field.map(|f| f.value.as_str()).unwrap_or("");
+        if value.is_empty() {
+            if let Some(f) = field.filter(|f| !f.raw.trim().is_empty()) {
+                findings.push(messages::UNREADABLE.finding(&col.key, f.raw.trim()));
+            } else if col.require == Requirement::Always {
+                findings.push(messages::MISSING_REQUIRED.finding(&col.key, ""));
+            }
+            continue;
+        }
+        let f = field.expect("a value implies a field");
+        match &col.kind {
+            FieldKind::Code(table) => {
+                if let Some(t) = codes.table(table) {
+                    if !t.contains(value) {
+                        findings.push(messages::BAD_CODE.finding(&col.key, value));
+                    }
+                }
+            }
+            FieldKind::Date => {
+                if !parse_date(value).is_some_and(|(d, _)| d.is_valid()) {
+                    findings.push(messages::BAD_DATE.finding(&col.key, value));
+                }
+            }
+            _ => {}
+        }
+        if f.source != ValueSource::Book && f.confidence < params.min_confidence {
+            findings
+                .push(messages::LOW_CONFIDENCE.finding(&col.key, &format!("{:.2}", f.confidence)));
+        }
+    }
+    for rule in &register.rules {
+        if let Some(f) = rules::check(rule, entry, register, params) {
+            findings.push(f);
+        }
+    }
+    entry.confidence = register
+        .columns
+        .iter()
+        .filter(|c| c.require == Requirement::Always)
+        .filter_map(|c| entry.fields.get(&c.key))
+        .map(|f| f.confidence)
+        .fold(1.0f32, f32::min);
+    entry.findings.extend(findings);
+    let has = |s: Severity| entry.findings.iter().any(|f| f.severity == s);
+    entry.status = if has(Severity::Error) {
+        EntryStatus::Rejected
+    } else if has(Severity::Review) {
+        EntryStatus::Review
+    } else {
+        EntryStatus::Auto
+    };
 }
+
+#[cfg(test)]
+mod tests;

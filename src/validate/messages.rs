@@ -1,0 +1,71 @@
+//! Findings sohoa raises on any register, besides the rules a register lists in its schema:
+//! stable codes with their severity and messages in Vietnamese and English. `sohoa explain`
+//! prints these.
+
+use crate::page::{Finding, Severity};
+
+/// A generic finding: code, severity, Vietnamese and English text with `{field}` and
+/// `{detail}` placeholders.
+pub struct Generic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub vi: &'static str,
+    pub en: &'static str,
+}
+
+pub const MISSING_REQUIRED: Generic = Generic {
+    code: "MISSING-REQUIRED",
+    severity: Severity::Review,
+    vi: "Thiếu trường bắt buộc {field}: cần nhập từ ảnh trang sổ",
+    en: "Required field {field} is missing: key it from the page image",
+};
+
+pub const UNREADABLE: Generic = Generic {
+    code: "UNREADABLE",
+    severity: Severity::Review,
+    vi: "Không đọc được giá trị của {field} (\"{detail}\")",
+    en: "The value of {field} could not be read (\"{detail}\")",
+};
+
+pub const LOW_CONFIDENCE: Generic = Generic {
+    code: "LOW-CONFIDENCE",
+    severity: Severity::Review,
+    vi: "Giá trị {field} đọc chưa chắc chắn (độ tin cậy {detail}): cần đối chiếu ảnh",
+    en: "The value of {field} is uncertain (confidence {detail}): check it against the image",
+};
+
+pub const BAD_CODE: Generic = Generic {
+    code: "BAD-CODE",
+    severity: Severity::Error,
+    vi: "Mã {detail} của {field} không có trong bảng mã",
+    en: "Code {detail} of {field} is not in its code table",
+};
+
+pub const BAD_DATE: Generic = Generic {
+    code: "BAD-DATE",
+    severity: Severity::Error,
+    vi: "Ngày {detail} của {field} không phải ngày hợp lệ",
+    en: "{detail} in {field} is not a valid date",
+};
+
+/// Every generic finding, for `sohoa explain`.
+pub const ALL: &[&Generic] = &[
+    &MISSING_REQUIRED,
+    &UNREADABLE,
+    &LOW_CONFIDENCE,
+    &BAD_CODE,
+    &BAD_DATE,
+];
+
+impl Generic {
+    pub fn finding(&self, field: &str, detail: &str) -> Finding {
+        let fill = |t: &str| t.replace("{field}", field).replace("{detail}", detail);
+        Finding {
+            code: self.code.to_string(),
+            severity: self.severity,
+            field: Some(field.to_string()),
+            message_vi: fill(self.vi),
+            message_en: fill(self.en),
+        }
+    }
+}

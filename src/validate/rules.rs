@@ -1,0 +1,158 @@
+//! The generic checks a register schema's rules are made of (`schemas/registers/*.toml`,
+//! `[[rules]]`). Each reads a few fields; a check whose fields are missing says nothing
+//! (missing values are reported once, as missing).
+
+use super::ValidateParams;
+use crate::normalize::{parse_date, parse_date_words, PartialDate};
+use crate::page::{Entry, Finding};
+use crate::schema::{Check, RegisterSchema, Rule};
+use crate::text::fold;
+use std::cmp::Ordering;
+
+fn date(entry: &Entry, key: &str) -> Option<PartialDate> {
+    entry
+        .value(key)
+        .and_then(parse_date)
+        .map(|(d, _)| d)
+        .filter(|d| d.is_valid())
+}
+
+fn finding(rule: &Rule, field: &str) -> Finding {
+    Finding {
+        code: rule.code.clone(),
+        severity: rule.severity,
+        field: Some(field.to_string()),
+        message_vi: rule.vi.clone(),
+        message_en: rule.en.clone(),
+    }
+}
+
+/// Whole years from `a` to `b` at the precision both have (year-only dates: year difference).
+fn years_between(a: &PartialDate, b: &PartialDate) -> i32 {
+    let mut years = b.year - a.year;
+    if let (Some(am), Some(bm)) = (a.month, b.month) {
+        let (ad, bd) = (a.day.unwrap_or(1), b.day.unwrap_or(1));
+        if (bm, bd) < (am, ad) {
+            years -= 1;
+        }
+    }
+    years
+}
+
+/// The 12-digit personal number's structure (domain reference 5.1): digits, a century/sex
+/// digit agreeing with the birth year and sex.
+fn id_number_ok(id: &str, sex: Option<&str>, birth: Option<PartialDate>) -> bool {
+    if id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let g = id.as_bytes()[3] - b'0';
+    let century = 1900 + 100 * (g as i32 / 2);
+    let female = g % 2 == 1;
+    let yy: i32 = id[4..6].parse().unwrap_or(-1);
+    if let Some(b) = birth {
+        if b.year.div_euclid(100) * 100 != century || b.year.rem_euclid(100) != yy {
+            return false;
+        }
+    }
+    match sex {
+        Some("1") => !female,
+        Some("2") => female,
+        _ => true,
+    }
+}
+
+/// `yyyy-mm-dd` as schemas write dates.
+fn iso_date(s: &str) -> Option<PartialDate> {
+    let mut parts = s.split('-').map(|p| p.parse::<i32>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(PartialDate::full(d as u8, m as u8, y))
+}
+
+/// Runs one rule; `Some(finding)` when it fails.
+pub fn check(
+    rule: &Rule,
+    entry: &Entry,
+    register: &RegisterSchema,
+    params: &ValidateParams,
+) -> Option<Finding> {
+    match &rule.check {
+        Check::NotAfter { a, b } => {
+            let (da, db) = (date(entry, a)?, date(entry, b)?);
+            (da.compare(&db)? == Ordering::Greater).then(|| finding(rule, a))
+        }
+        Check::Before { a, b } => {
+            let (da, db) = (date(entry, a)?, date(entry, b)?);
+            // A parent born the same partial year cannot be told apart: not a failure.
+            (da.compare(&db)? != Ordering::Less && da.year >= db.year).then(|| finding(rule, a))
+        }
+        Check::NotInFuture { a } => {
+            let d = date(entry, a)?;
+            (d.compare(&params.today)? == Ordering::Greater).then(|| finding(rule, a))
+        }
+        Check::IdNumber {
+            a,
+            sex,
+            sex_value,
+            birth,
+        } => {
+            let id = entry.value(a)?;
+            let sex = sex_value
+                .as_deref()
+                .or_else(|| sex.as_deref().and_then(|k| entry.value(k)));
+            let birth = birth.as_deref().and_then(|k| date(entry, k));
+            (!id_number_ok(id, sex, birth)).then(|| finding(rule, a))
+        }
+        Check::WordsMatchDate { a, b } => {
+            let words = parse_date_words(entry.value(a)?)?.0;
+            let figures = date(entry, b)?;
+            (words != figures).then(|| finding(rule, a))
+        }
+        Check::AgeBetween { a, b, min, max } => {
+            let (da, db) = (date(entry, a)?, date(entry, b)?);
+            let age = years_between(&da, &db);
+            // Year-only dates are a year uncertain either way.
+            let slack = i32::from(da.month.is_none() || db.month.is_none());
+            (age + slack < *min || age - slack > *max).then(|| finding(rule, a))
+        }
+        Check::Deadline {
+            a,
+            b,
+            code_field,
+            code_value,
+            eras,
+        } => {
+            if entry.value(code_field)? != code_value {
+                return None;
+            }
+            let (da, db) = (date(entry, a)?, date(entry, b)?);
+            let days = db.day_number()? - da.day_number()?;
+            let limit = eras
+                .iter()
+                .filter_map(|(start, days)| {
+                    let s = iso_date(start)?;
+                    (s.compare(&db)? != Ordering::Greater).then_some((s, *days))
+                })
+                .max_by_key(|(s, _)| s.day_number())
+                .map(|(_, d)| d)?;
+            (days > limit).then(|| finding(rule, code_field))
+        }
+        Check::EmptyWhen { a, cases } => {
+            let v = entry.value(a)?;
+            cases
+                .iter()
+                .filter(|(case, _)| case == v)
+                .find_map(|(_, person)| {
+                    register
+                        .columns
+                        .iter()
+                        .filter(|c| &c.person == person)
+                        .find(|c| entry.value(&c.key).is_some())
+                        .map(|c| finding(rule, &c.key))
+                })
+        }
+        Check::Differ { a, b } => {
+            let (va, vb) = (entry.value(a)?, entry.value(b)?);
+            (fold(va) == fold(vb)).then(|| finding(rule, a))
+        }
+    }
+}
