@@ -4,9 +4,7 @@
 use super::book::Leader;
 use super::layout::{Op, PageLayout};
 use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
-use image::{GrayImage, Luma};
-use imageproc::drawing::{draw_filled_rect_mut, draw_text_mut};
-use imageproc::rect::Rect;
+use image::GrayImage;
 use std::path::{Path, PathBuf};
 
 /// Where Debian/Ubuntu put the TrueType fonts (packages fonts-dejavu-core, fonts-freefont-ttf).
@@ -144,7 +142,10 @@ impl BookFonts<'_> {
 
 /// Draws the layout on white paper.
 pub fn draw(layout: &PageLayout, fonts: &BookFonts) -> GrayImage {
-    let mut img = GrayImage::from_pixel(layout.width, layout.height, Luma([255]));
+    let (w, h) = (layout.width, layout.height);
+    let mut img = GrayImage::from_raw(w, h, vec![255; w as usize * h as usize])
+        .expect("buffer of the image's size");
+    let mut cache = GlyphCache::default();
     for op in &layout.ops {
         match op {
             Op::Text {
@@ -154,18 +155,16 @@ pub fn draw(layout: &PageLayout, fonts: &BookFonts) -> GrayImage {
                 baseline,
                 text,
                 ink,
-            } => {
-                let top = baseline - fonts.ascent(*face, *em);
-                draw_text_mut(
-                    &mut img,
-                    Luma([*ink]),
-                    x.round() as i32,
-                    top.round() as i32,
-                    fonts.scale(*face, *em),
-                    fonts.face(*face),
-                    text,
-                );
-            }
+            } => draw_text(
+                &mut img,
+                &mut cache,
+                fonts.face(*face),
+                fonts.scale(*face, *em),
+                *x,
+                *baseline,
+                text,
+                *ink,
+            ),
             Op::Leader {
                 x0,
                 x1,
@@ -173,22 +172,16 @@ pub fn draw(layout: &PageLayout, fonts: &BookFonts) -> GrayImage {
                 em,
                 kind,
                 ink,
-            } => draw_leader(&mut img, fonts, *x0, *x1, *baseline, *em, *kind, *ink),
+            } => draw_leader(
+                &mut img, &mut cache, fonts, *x0, *x1, *baseline, *em, *kind, *ink,
+            ),
             Op::Rule {
                 x0,
                 x1,
                 y,
                 thickness,
                 ink,
-            } => {
-                let w = (x1 - x0).max(1.0) as u32;
-                let h = thickness.max(1.0).round() as u32;
-                draw_filled_rect_mut(
-                    &mut img,
-                    Rect::at(x0.round() as i32, y.round() as i32).of_size(w, h),
-                    Luma([*ink]),
-                );
-            }
+            } => fill_rect(&mut img, *x0, *y, x1 - x0, thickness.max(1.0).round(), *ink),
         }
     }
     img
@@ -197,6 +190,7 @@ pub fn draw(layout: &PageLayout, fonts: &BookFonts) -> GrayImage {
 #[allow(clippy::too_many_arguments)]
 fn draw_leader(
     img: &mut GrayImage,
+    cache: &mut GlyphCache,
     fonts: &BookFonts,
     x0: f32,
     x1: f32,
@@ -210,30 +204,156 @@ fn draw_leader(
             let advance = fonts.width(Face::Label, em, ".").max(1.0);
             let count = ((x1 - x0) / advance).floor().max(0.0) as usize;
             let dots = ".".repeat(count);
-            let top = baseline - fonts.ascent(Face::Label, em);
-            draw_text_mut(
+            draw_text(
                 img,
-                Luma([ink]),
-                x0.round() as i32,
-                top.round() as i32,
-                fonts.scale(Face::Label, em),
+                cache,
                 fonts.label,
+                fonts.scale(Face::Label, em),
+                x0,
+                baseline,
                 &dots,
+                ink,
             );
         }
         Leader::DottedRule => {
-            let size = (em * 0.07).max(1.0).round() as u32;
+            let size = (em * 0.07).max(1.0).round();
             let step = (em * 0.24).max(3.0);
-            let y = (baseline + em * 0.1).round() as i32;
+            let y = (baseline + em * 0.1).round();
             let mut x = x0;
-            while x + size as f32 <= x1 {
-                draw_filled_rect_mut(
-                    img,
-                    Rect::at(x.round() as i32, y).of_size(size, size),
-                    Luma([ink]),
-                );
+            while x + size <= x1 {
+                fill_rect(img, x.round(), y, size, size, ink);
                 x += step;
             }
+        }
+    }
+}
+
+/// A glyph's coverage, rasterised once per page and size, placed relative to its origin.
+struct GlyphBitmap {
+    left: i32,
+    top: i32,
+    width: usize,
+    alpha: Vec<u8>,
+}
+
+/// Font (by address), glyph, scale and quarter-pixel offset.
+type GlyphKey = (usize, u16, u32, u8);
+
+/// Rasterised glyphs of one page: a page repeats few glyphs many times (dots above all).
+#[derive(Default)]
+pub struct GlyphCache {
+    glyphs: std::collections::HashMap<GlyphKey, Option<GlyphBitmap>>,
+}
+
+impl GlyphCache {
+    fn get(
+        &mut self,
+        font: &FontVec,
+        id: ab_glyph::GlyphId,
+        scale: PxScale,
+        quarter: u8,
+    ) -> Option<&GlyphBitmap> {
+        let key = (
+            font as *const FontVec as usize,
+            id.0,
+            scale.x.to_bits(),
+            quarter,
+        );
+        self.glyphs
+            .entry(key)
+            .or_insert_with(|| {
+                let origin = ab_glyph::point(quarter as f32 / 4.0, 0.0);
+                let outlined = font.outline_glyph(id.with_scale_and_position(scale, origin))?;
+                let bounds = outlined.px_bounds();
+                let width = bounds.width() as usize;
+                let height = bounds.height() as usize;
+                let mut alpha = vec![0u8; width * height];
+                outlined.draw(|x, y, coverage| {
+                    let i = y as usize * width + x as usize;
+                    if i < alpha.len() {
+                        alpha[i] = (coverage.min(1.0) * 255.0) as u8;
+                    }
+                });
+                Some(GlyphBitmap {
+                    left: bounds.min.x as i32,
+                    top: bounds.min.y as i32,
+                    width,
+                    alpha,
+                })
+            })
+            .as_ref()
+    }
+}
+
+/// Draws text with its baseline at `baseline`, darkening only (ink over ink stays the darker).
+/// Glyphs are cached and blitted here rather than drawn with imageproc's generic
+/// `draw_text_mut`, which is compiled unoptimised in this crate's dev builds and took most of a
+/// second per page.
+#[allow(clippy::too_many_arguments)]
+fn draw_text(
+    img: &mut GrayImage,
+    cache: &mut GlyphCache,
+    font: &FontVec,
+    scale: PxScale,
+    x: f32,
+    baseline: f32,
+    text: &str,
+    ink: u8,
+) {
+    let (width, height) = (img.width() as i32, img.height() as i32);
+    let buf: &mut [u8] = img;
+    let scaled = font.as_scaled(scale);
+    let baseline = baseline.round() as i32;
+    let ink = ink as u32;
+    let mut caret = x;
+    let mut previous = None;
+    for c in text.chars() {
+        let id = scaled.glyph_id(c);
+        if let Some(p) = previous {
+            caret += scaled.kern(p, id);
+        }
+        previous = Some(id);
+        let whole = caret.floor();
+        let quarter = ((caret - whole) * 4.0) as u8;
+        caret += scaled.h_advance(id);
+        let Some(glyph) = cache.get(font, id, scale, quarter) else {
+            continue;
+        };
+        let x0 = whole as i32 + glyph.left;
+        let y0 = baseline + glyph.top;
+        for (row, line) in glyph.alpha.chunks(glyph.width.max(1)).enumerate() {
+            let py = y0 + row as i32;
+            if py < 0 || py >= height {
+                continue;
+            }
+            let start = (py * width) as usize;
+            for (col, &a) in line.iter().enumerate() {
+                let px = x0 + col as i32;
+                if a == 0 || px < 0 || px >= width {
+                    continue;
+                }
+                let p = &mut buf[start + px as usize];
+                let old = *p as u32;
+                if old > ink {
+                    *p = (old - (old - ink) * a as u32 / 255) as u8;
+                }
+            }
+        }
+    }
+}
+
+/// Fills a rectangle with ink (clipped to the image).
+fn fill_rect(img: &mut GrayImage, x: f32, y: f32, w: f32, h: f32, ink: u8) {
+    let (width, height) = (img.width() as i32, img.height() as i32);
+    let x0 = (x.round() as i32).clamp(0, width);
+    let y0 = (y.round() as i32).clamp(0, height);
+    let x1 = ((x + w).round() as i32).clamp(0, width);
+    let y1 = ((y + h).round() as i32).clamp(0, height);
+    let buf: &mut [u8] = img;
+    for row in y0..y1 {
+        let start = (row * width) as usize;
+        for p in &mut buf[start + x0 as usize..start + x1 as usize] {
+            *p = (*p).min(ink);
         }
     }
 }
