@@ -1,0 +1,359 @@
+//! Fonts and drawing: turns a [`PageLayout`](super::layout::PageLayout) into an 8-bit grayscale
+//! image, black ink on white paper.
+
+use super::book::Leader;
+use super::layout::{Op, PageLayout};
+use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
+use image::GrayImage;
+use std::path::{Path, PathBuf};
+
+/// Where Debian/Ubuntu put the TrueType fonts (packages fonts-dejavu-core, fonts-freefont-ttf).
+pub const FONT_DIR: &str = "/usr/share/fonts/truetype";
+
+/// Serif faces for labels and headings: (regular, bold). Liberation fonts lack Vietnamese
+/// glyphs and are not used.
+pub const LABEL_FONTS: &[(&str, &str)] = &[
+    ("dejavu/DejaVuSerif.ttf", "dejavu/DejaVuSerif-Bold.ttf"),
+    ("freefont/FreeSerif.ttf", "freefont/FreeSerifBold.ttf"),
+];
+
+/// Faces the values are typed in; FreeMono gives the typewriter look.
+pub const VALUE_FONTS: &[&str] = &[
+    "dejavu/DejaVuSerif.ttf",
+    "dejavu/DejaVuSans.ttf",
+    "freefont/FreeSerif.ttf",
+    "freefont/FreeSans.ttf",
+    "freefont/FreeMono.ttf",
+];
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: cannot load the font: {message}")]
+pub struct FontError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// Every font a set may use, loaded once and shared by the rendering threads.
+pub struct Fonts {
+    /// (regular, bold) serif pairs found on this machine.
+    pub labels: Vec<(FontVec, FontVec)>,
+    pub values: Vec<FontVec>,
+}
+
+fn load(path: &Path) -> Result<FontVec, FontError> {
+    let bytes = std::fs::read(path).map_err(|e| FontError {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    FontVec::try_from_vec(bytes).map_err(|e| FontError {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+impl Fonts {
+    /// Loads the faces present under `dir`; at least one serif pair is needed.
+    pub fn load(dir: &Path) -> Result<Fonts, FontError> {
+        let mut labels = Vec::new();
+        let mut first_error = None;
+        for (regular, bold) in LABEL_FONTS {
+            match (load(&dir.join(regular)), load(&dir.join(bold))) {
+                (Ok(r), Ok(b)) => labels.push((r, b)),
+                (Err(e), _) | (_, Err(e)) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        let values: Vec<FontVec> = VALUE_FONTS
+            .iter()
+            .filter_map(|f| load(&dir.join(f)).ok())
+            .collect();
+        if labels.is_empty() || values.is_empty() {
+            return Err(first_error.unwrap_or(FontError {
+                path: dir.to_path_buf(),
+                message: "no usable font (install fonts-dejavu-core and fonts-freefont-ttf)".into(),
+            }));
+        }
+        Ok(Fonts { labels, values })
+    }
+
+    /// The faces of one book.
+    pub fn for_book(&self, label: usize, value: usize) -> BookFonts<'_> {
+        let (regular, bold) = &self.labels[label % self.labels.len()];
+        BookFonts {
+            label: regular,
+            bold,
+            value: &self.values[value % self.values.len()],
+        }
+    }
+}
+
+/// Which face a piece of text is set in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Face {
+    Label,
+    Bold,
+    Value,
+}
+
+/// The three faces of one book, with measuring helpers.
+#[derive(Clone, Copy)]
+pub struct BookFonts<'a> {
+    pub label: &'a FontVec,
+    pub bold: &'a FontVec,
+    pub value: &'a FontVec,
+}
+
+impl BookFonts<'_> {
+    pub fn face(&self, face: Face) -> &FontVec {
+        match face {
+            Face::Label => self.label,
+            Face::Bold => self.bold,
+            Face::Value => self.value,
+        }
+    }
+
+    /// ab_glyph scales by the line height; a type size is an em.
+    pub fn scale(&self, face: Face, em: f32) -> PxScale {
+        let font = self.face(face);
+        let upem = font.units_per_em().unwrap_or(1000.0);
+        PxScale::from(em * font.height_unscaled() / upem)
+    }
+
+    pub fn width(&self, face: Face, em: f32, text: &str) -> f32 {
+        let font = self.face(face).as_scaled(self.scale(face, em));
+        let mut width = 0.0;
+        let mut previous = None;
+        for c in text.chars() {
+            let id = font.glyph_id(c);
+            if let Some(p) = previous {
+                width += font.kern(p, id);
+            }
+            width += font.h_advance(id);
+            previous = Some(id);
+        }
+        width
+    }
+
+    pub fn ascent(&self, face: Face, em: f32) -> f32 {
+        self.face(face).as_scaled(self.scale(face, em)).ascent()
+    }
+}
+
+/// Draws the layout on white paper.
+pub fn draw(layout: &PageLayout, fonts: &BookFonts) -> GrayImage {
+    let (w, h) = (layout.width, layout.height);
+    let mut img = GrayImage::from_raw(w, h, vec![255; w as usize * h as usize])
+        .expect("buffer of the image's size");
+    let mut cache = GlyphCache::default();
+    for op in &layout.ops {
+        match op {
+            Op::Text {
+                face,
+                em,
+                x,
+                baseline,
+                text,
+                ink,
+            } => draw_text(
+                &mut img,
+                &mut cache,
+                fonts.face(*face),
+                fonts.scale(*face, *em),
+                *x,
+                *baseline,
+                text,
+                *ink,
+            ),
+            Op::Leader {
+                x0,
+                x1,
+                baseline,
+                em,
+                kind,
+                ink,
+            } => draw_leader(
+                &mut img, &mut cache, fonts, *x0, *x1, *baseline, *em, *kind, *ink,
+            ),
+            Op::Rule {
+                x0,
+                x1,
+                y,
+                thickness,
+                ink,
+            } => fill_rect(&mut img, *x0, *y, x1 - x0, thickness.max(1.0).round(), *ink),
+        }
+    }
+    img
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_leader(
+    img: &mut GrayImage,
+    cache: &mut GlyphCache,
+    fonts: &BookFonts,
+    x0: f32,
+    x1: f32,
+    baseline: f32,
+    em: f32,
+    kind: Leader,
+    ink: u8,
+) {
+    match kind {
+        Leader::Periods => {
+            let advance = fonts.width(Face::Label, em, ".").max(1.0);
+            let count = ((x1 - x0) / advance).floor().max(0.0) as usize;
+            let dots = ".".repeat(count);
+            draw_text(
+                img,
+                cache,
+                fonts.label,
+                fonts.scale(Face::Label, em),
+                x0,
+                baseline,
+                &dots,
+                ink,
+            );
+        }
+        Leader::DottedRule => {
+            let size = (em * 0.07).max(1.0).round();
+            let step = (em * 0.24).max(3.0);
+            let y = (baseline + em * 0.1).round();
+            let mut x = x0;
+            while x + size <= x1 {
+                fill_rect(img, x.round(), y, size, size, ink);
+                x += step;
+            }
+        }
+    }
+}
+
+/// A glyph's coverage, rasterised once per page and size, placed relative to its origin.
+struct GlyphBitmap {
+    left: i32,
+    top: i32,
+    width: usize,
+    alpha: Vec<u8>,
+}
+
+/// Font (by address), glyph, scale and quarter-pixel offset.
+type GlyphKey = (usize, u16, u32, u8);
+
+/// Rasterised glyphs of one page: a page repeats few glyphs many times (dots above all).
+#[derive(Default)]
+pub struct GlyphCache {
+    glyphs: std::collections::HashMap<GlyphKey, Option<GlyphBitmap>>,
+}
+
+impl GlyphCache {
+    fn get(
+        &mut self,
+        font: &FontVec,
+        id: ab_glyph::GlyphId,
+        scale: PxScale,
+        quarter: u8,
+    ) -> Option<&GlyphBitmap> {
+        let key = (
+            font as *const FontVec as usize,
+            id.0,
+            scale.x.to_bits(),
+            quarter,
+        );
+        self.glyphs
+            .entry(key)
+            .or_insert_with(|| {
+                let origin = ab_glyph::point(quarter as f32 / 4.0, 0.0);
+                let outlined = font.outline_glyph(id.with_scale_and_position(scale, origin))?;
+                let bounds = outlined.px_bounds();
+                let width = bounds.width() as usize;
+                let height = bounds.height() as usize;
+                let mut alpha = vec![0u8; width * height];
+                outlined.draw(|x, y, coverage| {
+                    let i = y as usize * width + x as usize;
+                    if i < alpha.len() {
+                        alpha[i] = (coverage.min(1.0) * 255.0) as u8;
+                    }
+                });
+                Some(GlyphBitmap {
+                    left: bounds.min.x as i32,
+                    top: bounds.min.y as i32,
+                    width,
+                    alpha,
+                })
+            })
+            .as_ref()
+    }
+}
+
+/// Draws text with its baseline at `baseline`, darkening only (ink over ink stays the darker).
+/// Glyphs are cached and blitted here rather than drawn with imageproc's generic
+/// `draw_text_mut`, which is compiled unoptimised in this crate's dev builds and took most of a
+/// second per page.
+#[allow(clippy::too_many_arguments)]
+fn draw_text(
+    img: &mut GrayImage,
+    cache: &mut GlyphCache,
+    font: &FontVec,
+    scale: PxScale,
+    x: f32,
+    baseline: f32,
+    text: &str,
+    ink: u8,
+) {
+    let (width, height) = (img.width() as i32, img.height() as i32);
+    let buf: &mut [u8] = img;
+    let scaled = font.as_scaled(scale);
+    let baseline = baseline.round() as i32;
+    let ink = ink as u32;
+    let mut caret = x;
+    let mut previous = None;
+    for c in text.chars() {
+        let id = scaled.glyph_id(c);
+        if let Some(p) = previous {
+            caret += scaled.kern(p, id);
+        }
+        previous = Some(id);
+        let whole = caret.floor();
+        let quarter = ((caret - whole) * 4.0) as u8;
+        caret += scaled.h_advance(id);
+        let Some(glyph) = cache.get(font, id, scale, quarter) else {
+            continue;
+        };
+        let x0 = whole as i32 + glyph.left;
+        let y0 = baseline + glyph.top;
+        for (row, line) in glyph.alpha.chunks(glyph.width.max(1)).enumerate() {
+            let py = y0 + row as i32;
+            if py < 0 || py >= height {
+                continue;
+            }
+            let start = (py * width) as usize;
+            for (col, &a) in line.iter().enumerate() {
+                let px = x0 + col as i32;
+                if a == 0 || px < 0 || px >= width {
+                    continue;
+                }
+                let p = &mut buf[start + px as usize];
+                let old = *p as u32;
+                if old > ink {
+                    *p = (old - (old - ink) * a as u32 / 255) as u8;
+                }
+            }
+        }
+    }
+}
+
+/// Fills a rectangle with ink (clipped to the image).
+fn fill_rect(img: &mut GrayImage, x: f32, y: f32, w: f32, h: f32, ink: u8) {
+    let (width, height) = (img.width() as i32, img.height() as i32);
+    let x0 = (x.round() as i32).clamp(0, width);
+    let y0 = (y.round() as i32).clamp(0, height);
+    let x1 = ((x + w).round() as i32).clamp(0, width);
+    let y1 = ((y + h).round() as i32).clamp(0, height);
+    let buf: &mut [u8] = img;
+    for row in y0..y1 {
+        let start = (row * width) as usize;
+        for p in &mut buf[start + x0 as usize..start + x1 as usize] {
+            *p = (*p).min(ink);
+        }
+    }
+}
