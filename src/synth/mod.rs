@@ -310,7 +310,11 @@ fn render_book(
             let stem = format!("page-{:0digits$}", i + 1);
             match page.jpeg_quality {
                 Some(q) => write::write_jpeg(&dir.join(format!("{stem}.jpg")), &page.image, q),
-                None => write::write_png(&dir.join(format!("{stem}.png")), &page.image),
+                None => write::write_png(
+                    &dir.join(format!("{stem}.png")),
+                    &page.image,
+                    opts.profile == Profile::Degraded,
+                ),
             }
         }),
         Storage::Tiff => {
