@@ -251,8 +251,8 @@ fn manifest(opts: &SynthOptions, plans: &[BookPlan]) -> write::Manifest {
                 },
                 value_font: render::VALUE_FONTS
                     .get(p.style.value_font)
-                    .unwrap_or(&"")
-                    .to_string(),
+                    .map(|(f, _)| f.to_string())
+                    .unwrap_or_default(),
                 upper_case_names: p.style.upper_case_names,
             })
             .collect(),
