@@ -177,8 +177,7 @@ impl Painter<'_> {
         rng: &mut impl Rng,
         items: &[PrintedItem],
         align: Align,
-        x0: f32,
-        x1: f32,
+        (x0, x1): (f32, f32),
         baseline: f32,
         em: f32,
     ) {
@@ -266,11 +265,11 @@ pub fn layout_page(
     let body_em = em.min(pitch / 1.35);
     if let Some(baseline) = header_baseline {
         let align = style.header_align;
-        p.row(rng, &page.header, align, left, right, baseline, body_em);
+        p.row(rng, &page.header, align, (left, right), baseline, body_em);
     }
     if let Some(baseline) = footer_baseline {
         let align = style.footer_align;
-        p.row(rng, &page.footer, align, left, right, baseline, body_em);
+        p.row(rng, &page.footer, align, (left, right), baseline, body_em);
     }
     for (i, entry) in page.entries.iter().enumerate() {
         if i > 0 {

@@ -332,3 +332,6 @@ fn render_book(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
