@@ -239,13 +239,15 @@ fn draw_leader(
             let advance = fonts.width(Face::Label, em, ".").max(1.0);
             let count = ((x1 - x0) / advance).floor().max(0.0) as usize;
             let dots = ".".repeat(count);
+            // Printed a little below the line, so typed text sits on the dots and a typed
+            // full stop stays distinguishable from the leader.
             draw_text(
                 img,
                 cache,
                 fonts.label,
                 fonts.scale(Face::Label, em),
                 x0,
-                baseline,
+                baseline + 0.1 * em,
                 &dots,
                 ink,
             );
