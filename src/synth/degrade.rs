@@ -2,9 +2,13 @@
 //! ±3°, blur, noise, uneven paper tone, stains, faded ink and JPEG artefacts, each drawn at
 //! random within bounds that keep the page legible to a clerk.
 
-use image::imageops::{self, FilterType};
-use image::{GrayImage, Luma};
-use imageproc::geometric_transformations::{rotate_about_center, Border, Interpolation};
+//!
+//! Every whole-page operation goes through `DynamicImage` methods (compiled, optimised, inside
+//! the image crate) or through plain loops over byte slices: image's and imageproc's generic
+//! functions would be compiled unoptimised in this crate's dev builds, at tens of seconds a
+//! page.
+
+use image::{DynamicImage, GrayImage};
 use rand::Rng;
 
 /// Bounds of the degradation; the defaults are the brief's: a clerk could still key the page.
@@ -100,7 +104,7 @@ impl Degradation {
                 .map(|_| Fade {
                     x: rng.gen_range(0.0..1.0),
                     y: rng.gen_range(0.0..1.0),
-                    radius: rng.gen_range(0.1..0.35),
+                    radius: rng.gen_range(0.08..0.25),
                     level: rng.gen_range(p.faded_ink.0..=p.faded_ink.1),
                 })
                 .collect()
@@ -119,91 +123,227 @@ impl Degradation {
         }
     }
 
-    /// Paper tone and ink fade on a coarse grid (one cell per `CELL` pixels), smooth by nature.
-    fn maps(&self, width: u32, height: u32) -> (GrayImage, GrayImage) {
-        let (gw, gh) = (width.div_ceil(CELL).max(2), height.div_ceil(CELL).max(2));
-        let aspect = height as f32 / width as f32;
+    /// Paper tone as a row term plus a column term: a linear gradient and a vignette are both
+    /// sums of a function of x and a function of y, so the whole page costs one addition a pixel.
+    fn paper_terms(&self, width: usize, height: usize) -> (Vec<i32>, Vec<i32>) {
         let (dx, dy) = (self.gradient_angle.cos(), self.gradient_angle.sin());
-        let mut paper = GrayImage::new(gw, gh);
-        let mut fade = GrayImage::new(gw, gh);
-        for gy in 0..gh {
-            for gx in 0..gw {
-                let u = gx as f32 / (gw - 1) as f32;
-                let v = gy as f32 / (gh - 1) as f32;
-                // Linear gradient across the page in a random direction, 0..1.
-                let along = ((u - 0.5) * dx + (v - 0.5) * dy) / 1.0 + 0.5;
-                // Darker towards the edges and corners.
-                let edge = ((u - 0.5).powi(2) + (v - 0.5).powi(2)) * 2.0;
-                let mut tone = self.paper_light
-                    - self.paper_drop * along.clamp(0.0, 1.0)
-                    - self.vignette * edge.clamp(0.0, 1.0);
-                for s in &self.stains {
-                    let d2 = ((u - s.x).powi(2) + ((v - s.y) * aspect).powi(2)) / s.radius.powi(2);
-                    if d2 < 1.0 {
-                        tone -= s.depth * (1.0 - d2).powi(2);
-                    }
-                }
-                paper.put_pixel(gx, gy, Luma([tone.clamp(0.0, 255.0) as u8]));
-                let mut level = 0.0f32;
-                for f in &self.fades {
-                    let weight = if f.radius.is_infinite() {
-                        1.0
-                    } else {
-                        let d2 =
-                            ((u - f.x).powi(2) + ((v - f.y) * aspect).powi(2)) / f.radius.powi(2);
-                        (1.0 - d2).clamp(0.0, 1.0)
-                    };
-                    level = level.max(f.level as f32 * weight);
-                }
-                fade.put_pixel(gx, gy, Luma([level as u8]));
-            }
+        let term = |t: f32, direction: f32| -> i32 {
+            let along = (t - 0.5) * direction;
+            let edge = (t - 0.5) * (t - 0.5) * 2.0;
+            (-(self.paper_drop * along) - self.vignette * edge).round() as i32
+        };
+        let base = (self.paper_light - self.paper_drop * 0.5).round() as i32;
+        let cols = (0..width)
+            .map(|x| base + term(x as f32 / width as f32, dx))
+            .collect();
+        let rows = (0..height)
+            .map(|y| term(y as f32 / height as f32, dy))
+            .collect();
+        (rows, cols)
+    }
+
+    /// Ink lightness added by fading, per pixel (0 where the ink is intact).
+    fn fade_map(&self, width: usize, height: usize) -> Option<Vec<u8>> {
+        if self.fades.is_empty() {
+            return None;
         }
-        let paper = imageops::resize(&paper, width, height, FilterType::Triangle);
-        let fade = imageops::resize(&fade, width, height, FilterType::Triangle);
-        (paper, fade)
+        let mut map = vec![0u8; width * height];
+        for f in &self.fades {
+            if f.radius.is_infinite() {
+                map.fill(f.level);
+                continue;
+            }
+            // A disc whose fading falls off linearly with the squared distance.
+            let r = f.radius * width as f32;
+            let (cx, cy) = (f.x * width as f32, f.y * height as f32);
+            for_disc(width, height, cx, cy, r, |i, d2| {
+                let level = (f.level as f32 * (1.0 - d2)) as u8;
+                if level > map[i] {
+                    map[i] = level;
+                }
+            });
+        }
+        Some(map)
     }
 
     /// Applies the degradation to a clean page (black ink on white).
     pub fn apply(&self, clean: &GrayImage) -> GrayImage {
-        let (width, height) = clean.dimensions();
-        let (paper, fade) = self.maps(width, height);
-        let mut out = GrayImage::new(width, height);
-        for (((o, &v), &p), &f) in out
-            .iter_mut()
-            .zip(clean.iter())
-            .zip(paper.iter())
-            .zip(fade.iter())
-        {
-            // Ink darkness, lightened where the ink faded, laid on the paper tone.
-            let darkness = (255 - v as u32) * (255 - f as u32) / 255;
-            *o = (p as u32 * (255 - darkness) / 255) as u8;
+        let (width, height) = (clean.width() as usize, clean.height() as usize);
+        let (rows, cols) = self.paper_terms(width, height);
+        let fade = self.fade_map(width, height);
+        let src: &[u8] = clean;
+        let mut out = vec![0u8; src.len()];
+        // Plain index loops: this crate's dev builds are unoptimised, and iterator adapters
+        // cost a function call each per pixel there.
+        let mut i = 0;
+        let mut y = 0;
+        while y < height {
+            let row = rows[y];
+            let mut x = 0;
+            while x < width {
+                let tone = row + cols[x];
+                let paper = if tone < 0 {
+                    0
+                } else if tone > 255 {
+                    255
+                } else {
+                    tone as u32
+                };
+                // Ink darkness, lightened where the ink faded, laid on the paper tone.
+                let mut darkness = 255 - src[i] as u32;
+                if let Some(f) = &fade {
+                    darkness = darkness * (255 - f[i] as u32) / 255;
+                }
+                out[i] = (paper * (255 - darkness) / 255) as u8;
+                i += 1;
+                x += 1;
+            }
+            y += 1;
         }
-        let mut out = if self.rotation_deg.abs() > 0.01 {
-            rotate_about_center(
-                &out,
-                self.rotation_deg.to_radians(),
-                Interpolation::Bilinear,
-                Border::Constant(Luma([255])),
-            )
-        } else {
-            out
-        };
+        for s in &self.stains {
+            // Paper and ink under a stain both darken: a multiplication, softly edged.
+            let r = s.radius * width as f32;
+            let (cx, cy) = (s.x * width as f32, s.y * height as f32);
+            let depth = s.depth / 255.0;
+            for_disc(width, height, cx, cy, r, |i, d2| {
+                let k = depth * (1.0 - d2) * (1.0 - d2);
+                out[i] = (out[i] as f32 * (1.0 - k)) as u8;
+            });
+        }
+        let mut out = GrayImage::from_raw(width as u32, height as u32, out)
+            .expect("buffer of the page's size");
+        if self.rotation_deg.abs() > 0.01 {
+            out = rotate(out, self.rotation_deg.to_radians());
+        }
         if self.blur_sigma > 0.0 {
-            out = imageproc::filter::gaussian_blur_f32(&out, self.blur_sigma);
+            out = DynamicImage::ImageLuma8(out)
+                .blur(self.blur_sigma)
+                .into_luma8();
         }
         if self.noise_sigma > 0.0 {
-            imageproc::noise::gaussian_noise_mut(&mut out, 0.0, self.noise_sigma, self.noise_seed);
+            add_noise(&mut out, self.noise_sigma as f32, self.noise_seed);
         }
         out
     }
 }
 
-/// Pixels per cell of the coarse paper and fade maps.
-const CELL: u32 = 8;
+/// Calls `f(index, d2)` for each pixel of the disc, `d2` the squared distance from the centre
+/// over the squared radius (0 at the centre, below 1 inside).
+fn for_disc(width: usize, height: usize, cx: f32, cy: f32, r: f32, mut f: impl FnMut(usize, f32)) {
+    if r <= 0.0 {
+        return;
+    }
+    let y0 = (cy - r).max(0.0) as usize;
+    let y1 = ((cy + r).ceil() as usize).min(height);
+    let x0 = (cx - r).max(0.0) as usize;
+    let x1 = ((cx + r).ceil() as usize).min(width);
+    let r2 = r * r;
+    let mut y = y0;
+    while y < y1 {
+        let dy = y as f32 - cy;
+        let mut x = x0;
+        while x < x1 {
+            let dx = x as f32 - cx;
+            let d2 = (dx * dx + dy * dy) / r2;
+            if d2 < 1.0 {
+                f(y * width + x, d2);
+            }
+            x += 1;
+        }
+        y += 1;
+    }
+}
+
+/// Rotation by three shears (Paeth): rows shifted whole pixels, columns sheared by turning the
+/// page a quarter and shearing rows. No resampling; the blur that follows hides the steps.
+/// Positive angles turn the page clockwise as seen on screen.
+pub fn rotate(img: GrayImage, radians: f32) -> GrayImage {
+    let a = -(radians / 2.0).tan();
+    let b = radians.sin();
+    let img = shear_rows(img, a);
+    let turned = DynamicImage::ImageLuma8(img).rotate90().into_luma8();
+    let turned = shear_rows(turned, -b);
+    let img = DynamicImage::ImageLuma8(turned).rotate270().into_luma8();
+    shear_rows(img, a)
+}
+
+/// Shifts each row by `factor` times its distance from the middle row (white fills the gap).
+fn shear_rows(mut img: GrayImage, factor: f32) -> GrayImage {
+    let (width, height) = (img.width() as usize, img.height() as usize);
+    let middle = height as f32 / 2.0;
+    let buf: &mut [u8] = &mut img;
+    let mut row_copy = vec![0u8; width];
+    for y in 0..height {
+        let shift = (factor * (y as f32 - middle)).round() as isize;
+        if shift == 0 {
+            continue;
+        }
+        let row = &mut buf[y * width..(y + 1) * width];
+        row_copy.copy_from_slice(row);
+        row.fill(255);
+        let n = width.saturating_sub(shift.unsigned_abs());
+        if shift > 0 {
+            row[shift as usize..shift as usize + n].copy_from_slice(&row_copy[..n]);
+        } else {
+            let s = shift.unsigned_abs();
+            row[..n].copy_from_slice(&row_copy[s..s + n]);
+        }
+    }
+    img
+}
+
+/// Adds Gaussian noise of standard deviation `sigma`: a table of normal deviates indexed by a
+/// xorshift generator, cheap enough per pixel even unoptimised.
+fn add_noise(img: &mut GrayImage, sigma: f32, seed: u64) {
+    const TABLE: usize = 4096;
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    // Box-Muller pairs.
+    let mut table = [0i16; TABLE];
+    for pair in table.chunks_mut(2) {
+        let u1 = ((next() >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
+        let u2 = (next() >> 11) as f64 / (1u64 << 53) as f64;
+        let r = (-2.0 * u1.ln()).sqrt() * sigma as f64;
+        let t = std::f64::consts::TAU * u2;
+        pair[0] = (r * t.cos()).round() as i16;
+        if pair.len() > 1 {
+            pair[1] = (r * t.sin()).round() as i16;
+        }
+    }
+    let buf: &mut [u8] = img;
+    let mut bits = 0;
+    let mut left = 0;
+    let mut i = 0;
+    while i < buf.len() {
+        // One 64-bit draw gives five 12-bit indices.
+        if left == 0 {
+            bits = next();
+            left = 5;
+        }
+        let index = (bits & (TABLE as u64 - 1)) as usize;
+        bits >>= 12;
+        left -= 1;
+        let value = buf[i] as i16 + table[index];
+        buf[i] = if value < 0 {
+            0
+        } else if value > 255 {
+            255
+        } else {
+            value as u8
+        };
+        i += 1;
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::Luma;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
@@ -217,7 +357,7 @@ mod tests {
                 clean.put_pixel(x, y, Luma([20]));
             }
         }
-        for _ in 0..20 {
+        for _ in 0..10 {
             let d = Degradation::random(&mut rng, &params);
             assert!(d.rotation_deg.abs() <= 3.0);
             assert!((0.4..=1.0).contains(&d.blur_sigma));
@@ -227,5 +367,29 @@ mod tests {
             let paper = out.get_pixel(100, 60)[0] as i32;
             assert!(paper - ink > 40, "ink {ink} on paper {paper}");
         }
+    }
+
+    /// A horizontal and a vertical bar both turn by the angle: a rotation, not a shear.
+    #[test]
+    fn three_shears_rotate() {
+        let mut img = GrayImage::from_pixel(400, 400, Luma([255]));
+        for i in 50..350 {
+            for t in 0..3 {
+                img.put_pixel(i, 100 + t, Luma([0]));
+                img.put_pixel(300 + t, i, Luma([0]));
+            }
+        }
+        let turned = rotate(img, 3f32.to_radians());
+        let dark_row = |x: u32| (0..400).find(|&y| turned.get_pixel(x, y)[0] < 128 && y < 250);
+        let dark_col = |y: u32| (0..400).rev().find(|&x| turned.get_pixel(x, y)[0] < 128);
+        let (y1, y2) = (dark_row(80).unwrap() as f32, dark_row(220).unwrap() as f32);
+        let (x1, x2) = (dark_col(150).unwrap() as f32, dark_col(300).unwrap() as f32);
+        let horizontal = ((y2 - y1) / 140.0).atan().to_degrees();
+        let vertical = ((x1 - x2) / 150.0).atan().to_degrees();
+        assert!(
+            (horizontal - 3.0).abs() < 0.6,
+            "horizontal bar at {horizontal}"
+        );
+        assert!((vertical - 3.0).abs() < 0.6, "vertical bar at {vertical}");
     }
 }

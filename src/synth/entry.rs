@@ -125,12 +125,16 @@ pub fn make_entry(
     let has_father = !rng.gen_bool(0.03);
     let has_mother = !rng.gen_bool(0.005);
 
+    // Parents' ages at the birth: father 19-45, mother a few years younger, 18-42.
+    let father_age = rng.gen_range(19 * 365..=45 * 365);
+    let mother_age =
+        (father_age - rng.gen_range(-2 * 365..=8 * 365)).clamp(18 * 365 + 10, 42 * 365);
     let father = has_father.then(|| {
-        let birth = add_days(birth_day - rng.gen_range(18 * 365 + 10..=45 * 365));
+        let birth = add_days(birth_day - father_age);
         make_parent(rng, ctx, Sex::Male, birth, child_ethnicity.clone())
     });
     let mother = has_mother.then(|| {
-        let birth = add_days(birth_day - rng.gen_range(18 * 365 + 10..=42 * 365));
+        let birth = add_days(birth_day - mother_age);
         let ethnicity = if rng.gen_bool(0.9) {
             child_ethnicity.clone()
         } else {

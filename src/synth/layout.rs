@@ -78,6 +78,8 @@ const LEADER_INK: u8 = 90;
 struct Painter<'a> {
     fonts: &'a BookFonts<'a>,
     style: &'a BookStyle,
+    /// Values are typed at the labels' x-height, whatever their face.
+    value_scale: f32,
     ops: Vec<Op>,
 }
 
@@ -120,12 +122,13 @@ impl Painter<'_> {
         if let Some(value) = &item.value {
             let value_x = x0 + label_w + self.style.value_offset_em * em;
             let room = (x1 - value_x - 0.2 * em).max(em);
-            let natural = self.fonts.width(Face::Value, em, value);
+            let typed_em = em * self.value_scale;
+            let natural = self.fonts.width(Face::Value, typed_em, value);
             // A value longer than its room is typed smaller rather than over the next item.
             let value_em = if natural > room {
-                (em * room / natural).max(0.5 * em)
+                (typed_em * room / natural).max(0.5 * em)
             } else {
-                em
+                typed_em
             };
             let jitter = rng.gen_range(-0.04..0.04) * em;
             let ink = self.style.value_ink.saturating_add(rng.gen_range(0..12));
@@ -174,8 +177,7 @@ impl Painter<'_> {
         rng: &mut impl Rng,
         items: &[PrintedItem],
         align: Align,
-        x0: f32,
-        x1: f32,
+        (x0, x1): (f32, f32),
         baseline: f32,
         em: f32,
     ) {
@@ -227,6 +229,7 @@ pub fn layout_page(
     let mut p = Painter {
         fonts,
         style,
+        value_scale: fonts.value_scale(),
         ops: Vec::new(),
     };
 
@@ -245,36 +248,14 @@ pub fn layout_page(
         );
         y = baseline + 0.6 * em;
     }
-    if !page.header.is_empty() {
+    let header_baseline = (!page.header.is_empty()).then(|| {
         let baseline = y + 1.4 * em;
-        p.row(
-            rng,
-            &page.header,
-            style.header_align,
-            left,
-            right,
-            baseline,
-            em,
-        );
         y = baseline + 0.5 * em;
-    }
+        baseline
+    });
     y += 0.8 * em;
-
-    let entries_bottom = if page.footer.is_empty() {
-        bottom
-    } else {
-        let baseline = bottom - 0.3 * em;
-        p.row(
-            rng,
-            &page.footer,
-            style.footer_align,
-            left,
-            right,
-            baseline,
-            em,
-        );
-        baseline - 2.0 * em
-    };
+    let footer_baseline = (!page.footer.is_empty()).then_some(bottom - 0.3 * em);
+    let entries_bottom = footer_baseline.map_or(bottom, |b| b - 2.0 * em);
 
     let lines: usize = page.entries.iter().map(Vec::len).sum();
     let separator = if style.entry_rule { 1.0 } else { 1.4 };
@@ -282,6 +263,14 @@ pub fn layout_page(
     let pitch = ((entries_bottom - y) / slots.max(1.0)).min(2.1 * em);
     // Lines closer than 1.35 em would touch: the type gets smaller instead.
     let body_em = em.min(pitch / 1.35);
+    if let Some(baseline) = header_baseline {
+        let align = style.header_align;
+        p.row(rng, &page.header, align, (left, right), baseline, body_em);
+    }
+    if let Some(baseline) = footer_baseline {
+        let align = style.footer_align;
+        p.row(rng, &page.footer, align, (left, right), baseline, body_em);
+    }
     for (i, entry) in page.entries.iter().enumerate() {
         if i > 0 {
             if style.entry_rule {

@@ -251,8 +251,8 @@ fn manifest(opts: &SynthOptions, plans: &[BookPlan]) -> write::Manifest {
                 },
                 value_font: render::VALUE_FONTS
                     .get(p.style.value_font)
-                    .unwrap_or(&"")
-                    .to_string(),
+                    .map(|(f, _)| f.to_string())
+                    .unwrap_or_default(),
                 upper_case_names: p.style.upper_case_names,
             })
             .collect(),
@@ -310,7 +310,11 @@ fn render_book(
             let stem = format!("page-{:0digits$}", i + 1);
             match page.jpeg_quality {
                 Some(q) => write::write_jpeg(&dir.join(format!("{stem}.jpg")), &page.image, q),
-                None => write::write_png(&dir.join(format!("{stem}.png")), &page.image),
+                None => write::write_png(
+                    &dir.join(format!("{stem}.png")),
+                    &page.image,
+                    opts.profile == Profile::Degraded,
+                ),
             }
         }),
         Storage::Tiff => {
@@ -328,3 +332,6 @@ fn render_book(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -488,12 +488,12 @@ impl NameMaker {
     }
 }
 
-/// Zero, one or two middle words: about 4% none, 10% two.
+/// Zero, one or two middle words: about 4% none, 7% two.
 fn middle_names(rng: &mut impl Rng, sex: Sex) -> Vec<&'static str> {
     let roll: f64 = rng.gen();
     let count = if roll < 0.04 {
         0
-    } else if roll < 0.14 {
+    } else if roll < 0.11 {
         2
     } else {
         1

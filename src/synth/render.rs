@@ -17,13 +17,14 @@ pub const LABEL_FONTS: &[(&str, &str)] = &[
     ("freefont/FreeSerif.ttf", "freefont/FreeSerifBold.ttf"),
 ];
 
-/// Faces the values are typed in; FreeMono gives the typewriter look.
-pub const VALUE_FONTS: &[&str] = &[
-    "dejavu/DejaVuSerif.ttf",
-    "dejavu/DejaVuSans.ttf",
-    "freefont/FreeSerif.ttf",
-    "freefont/FreeSans.ttf",
-    "freefont/FreeMono.ttf",
+/// Faces the values are typed in, and whether the face is so thin that a typewriter's strike
+/// must be imitated by drawing it twice; FreeMono gives the typewriter look.
+pub const VALUE_FONTS: &[(&str, bool)] = &[
+    ("dejavu/DejaVuSerif.ttf", false),
+    ("dejavu/DejaVuSans.ttf", false),
+    ("freefont/FreeSerif.ttf", false),
+    ("freefont/FreeSans.ttf", false),
+    ("freefont/FreeMono.ttf", true),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +38,8 @@ pub struct FontError {
 pub struct Fonts {
     /// (regular, bold) serif pairs found on this machine.
     pub labels: Vec<(FontVec, FontVec)>,
-    pub values: Vec<FontVec>,
+    /// Value faces found, with their thinness flag.
+    pub values: Vec<(FontVec, bool)>,
 }
 
 fn load(path: &Path) -> Result<FontVec, FontError> {
@@ -64,9 +66,9 @@ impl Fonts {
                 }
             }
         }
-        let values: Vec<FontVec> = VALUE_FONTS
+        let values: Vec<(FontVec, bool)> = VALUE_FONTS
             .iter()
-            .filter_map(|f| load(&dir.join(f)).ok())
+            .filter_map(|(f, thin)| load(&dir.join(f)).ok().map(|font| (font, *thin)))
             .collect();
         if labels.is_empty() || values.is_empty() {
             return Err(first_error.unwrap_or(FontError {
@@ -80,10 +82,12 @@ impl Fonts {
     /// The faces of one book.
     pub fn for_book(&self, label: usize, value: usize) -> BookFonts<'_> {
         let (regular, bold) = &self.labels[label % self.labels.len()];
+        let (value, thin) = &self.values[value % self.values.len()];
         BookFonts {
             label: regular,
             bold,
-            value: &self.values[value % self.values.len()],
+            value,
+            value_thin: *thin,
         }
     }
 }
@@ -102,6 +106,8 @@ pub struct BookFonts<'a> {
     pub label: &'a FontVec,
     pub bold: &'a FontVec,
     pub value: &'a FontVec,
+    /// The value face is drawn twice, a stroke apart, to look struck rather than hairline.
+    pub value_thin: bool,
 }
 
 impl BookFonts<'_> {
@@ -138,6 +144,26 @@ impl BookFonts<'_> {
     pub fn ascent(&self, face: Face, em: f32) -> f32 {
         self.face(face).as_scaled(self.scale(face, em)).ascent()
     }
+
+    /// Height of a lower-case x, in ems.
+    fn x_height(&self, face: Face) -> Option<f32> {
+        let font = self.face(face);
+        let em = 100.0;
+        let glyph = font
+            .glyph_id('x')
+            .with_scale_and_position(self.scale(face, em), ab_glyph::point(0.0, 0.0));
+        font.outline_glyph(glyph)
+            .map(|g| g.px_bounds().height() / em)
+    }
+
+    /// Size of values relative to labels that gives both the same x-height: FreeSerif and
+    /// FreeMono look a size smaller than DejaVu at the same em.
+    pub fn value_scale(&self) -> f32 {
+        match (self.x_height(Face::Label), self.x_height(Face::Value)) {
+            (Some(label), Some(value)) if value > 0.0 => (label / value).clamp(0.9, 1.15),
+            _ => 1.0,
+        }
+    }
 }
 
 /// Draws the layout on white paper.
@@ -155,16 +181,25 @@ pub fn draw(layout: &PageLayout, fonts: &BookFonts) -> GrayImage {
                 baseline,
                 text,
                 ink,
-            } => draw_text(
-                &mut img,
-                &mut cache,
-                fonts.face(*face),
-                fonts.scale(*face, *em),
-                *x,
-                *baseline,
-                text,
-                *ink,
-            ),
+            } => {
+                let strikes: &[f32] = if *face == Face::Value && fonts.value_thin {
+                    &[0.0, 0.06]
+                } else {
+                    &[0.0]
+                };
+                for dx in strikes {
+                    draw_text(
+                        &mut img,
+                        &mut cache,
+                        fonts.face(*face),
+                        fonts.scale(*face, *em),
+                        *x + dx * em,
+                        *baseline,
+                        text,
+                        *ink,
+                    );
+                }
+            }
             Op::Leader {
                 x0,
                 x1,
@@ -204,13 +239,15 @@ fn draw_leader(
             let advance = fonts.width(Face::Label, em, ".").max(1.0);
             let count = ((x1 - x0) / advance).floor().max(0.0) as usize;
             let dots = ".".repeat(count);
+            // Printed a little below the line, so typed text sits on the dots and a typed
+            // full stop stays distinguishable from the leader.
             draw_text(
                 img,
                 cache,
                 fonts.label,
                 fonts.scale(Face::Label, em),
                 x0,
-                baseline,
+                baseline + 0.1 * em,
                 &dots,
                 ink,
             );

@@ -34,9 +34,16 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SynthError> {
     std::fs::rename(&tmp, path).map_err(io_err(path))
 }
 
-pub fn write_png(path: &Path, img: &GrayImage) -> Result<(), SynthError> {
+/// Writes an 8-bit grayscale PNG. `fast` trades size for time: noisy pages barely compress and
+/// the default level spends most of a page's time for a few percent.
+pub fn write_png(path: &Path, img: &GrayImage, fast: bool) -> Result<(), SynthError> {
     let mut bytes = Vec::new();
-    PngEncoder::new_with_quality(&mut bytes, CompressionType::Default, FilterType::Adaptive)
+    let compression = if fast {
+        CompressionType::Fast
+    } else {
+        CompressionType::Default
+    };
+    PngEncoder::new_with_quality(&mut bytes, compression, FilterType::Adaptive)
         .write_image(
             img.as_raw(),
             img.width(),
