@@ -152,8 +152,9 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
             if sim < params.colon_label_similarity {
                 continue;
             }
-            // Longer labels explain more of the line: prefer them at equal similarity.
-            let score = sim * (form.compact.len() as f32).sqrt();
+            // Longer labels explain more of the line: prefer them at equal similarity, but a
+            // close match beats a longer loose one ("Năm sinh" inside "Văn Chung Năm sinh").
+            let score = sim.powi(4) * (form.compact.len() as f32).sqrt();
             if score > best_score {
                 best_score = score;
                 best = Some(LabelHit {
@@ -191,11 +192,30 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 continue;
             };
             let form = &lexicon.labels[label];
-            if form.compact.chars().count() < 6 || sim < params.bare_label_similarity {
+            // A short label without its colon ("Số 3", "Tuổi 40") counts only when spelled
+            // exactly and followed by a figure.
+            let short = form.compact.chars().count() < 6;
+            let figure_follows = tokens
+                .get(end)
+                .is_some_and(|t| t.text.chars().next().is_some_and(|c| c.is_ascii_digit()));
+            if short && !(sim >= 1.0 && figure_follows) {
                 continue;
             }
-            // Longer labels explain more of the line: prefer them at equal similarity.
-            let score = sim * (form.compact.len() as f32).sqrt();
+            // "Số 12, đường ..." inside an address is not the register number: register labels
+            // without a colon only at the start of a line.
+            let register_level = form.roles.iter().all(|r| r.person == "register");
+            if short && start > 0 && register_level {
+                continue;
+            }
+            if sim < params.bare_label_similarity {
+                continue;
+            }
+            // Inside a line, page labels must be spelled exactly: place names look like them
+            // ("Tràng Sơn" against "Trang số").
+            if start > 0 && form.page_scope() && sim < 1.0 {
+                continue;
+            }
+            let score = sim.powi(4) * (form.compact.len() as f32).sqrt();
             if best.as_ref().is_none_or(|(_, b)| score >= *b) {
                 best = Some((
                     LabelHit {

@@ -78,6 +78,11 @@ pub fn normalize_name(raw: &str) -> (String, f32) {
             }
         }
     }
+    // "Thị" is the middle name of most women; "Thi" there is nearly always a lost dot.
+    if words.len() >= 3 && words[1] == "Thi" {
+        words[1] = "Thị".into();
+        fit = fit.min(0.95);
+    }
     let bad = words.iter().filter(|w| !is_syllable(w)).count();
     fit *= 0.6f32.powi(bad as i32);
     if words.len() == 1 {

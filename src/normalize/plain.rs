@@ -36,6 +36,13 @@ const ADMIN_WORDS: &[&str] = &[
     "nhà hộ sinh",
 ];
 
+/// Fixed phrases of addresses and places of birth, by folded form: a lost or stray mark on
+/// them (a leader dot read as a dot below) is put right.
+const PLACE_PHRASES: &[&str] = &[
+    "bệnh viện", "đa khoa", "trạm y tế", "thị trấn", "thị xã", "thành phố", "nhà hộ sinh",
+    "phụ sản", "trung tâm y tế", "khu phố", "tổ dân phố", "số nhà",
+];
+
 /// Text cleaned of leader dots and edge punctuation, with single spaces.
 pub fn clean_text(raw: &str) -> String {
     let s = squash_spaces(&nfc(raw));
@@ -76,6 +83,39 @@ pub fn normalize_place(raw: &str) -> (String, f32) {
             }
         }
     }
+    for phrase in PLACE_PHRASES {
+        let parts: Vec<&str> = phrase.split(' ').collect();
+        let n = parts.len();
+        if words.len() < n {
+            continue;
+        }
+        for i in 0..=words.len() - n {
+            let window = &words[i..i + n];
+            let same_fold = window
+                .iter()
+                .zip(&parts)
+                .all(|(w, p)| fold(w.trim_end_matches(',')) == fold(p));
+            if !same_fold {
+                continue;
+            }
+            for (w, p) in words[i..i + n].iter_mut().zip(&parts) {
+                let comma = if w.ends_with(',') { "," } else { "" };
+                let bare = w.trim_end_matches(',');
+                if crate::text::lower(bare) != *p {
+                    let upper = bare.chars().next().is_some_and(char::is_uppercase);
+                    *w = format!(
+                        "{}{comma}",
+                        if upper {
+                            crate::text::title_case(p)
+                        } else {
+                            p.to_string()
+                        }
+                    );
+                    repaired = true;
+                }
+            }
+        }
+    }
     let has_text = words.iter().any(|w| w.chars().any(char::is_alphanumeric));
     let fit = match (has_text, repaired) {
         (false, _) => 0.0,
@@ -106,6 +146,10 @@ mod tests {
         let (p, fit) = normalize_place("Phường 7, Quận 3, Thành phố Hồ Chí Minh");
         assert_eq!(p, "Phường 7, Quận 3, Thành phố Hồ Chí Minh");
         assert_eq!(fit, 1.0);
+        assert_eq!(
+            normalize_place("Bệnh viên Đạ khoa tỉnh Vĩnh Phúc").0,
+            "Bệnh viện Đa khoa tỉnh Vĩnh Phúc"
+        );
         // "tính" not before a name is left alone.
         assert_eq!(normalize_place("tính toán").0, "tính toán");
     }

@@ -106,7 +106,7 @@ pub fn non_text(blobs: &[Blob], letter: f32) -> Vec<u32> {
             .then(a.x0.cmp(&b.x0))
     });
     let letters = Letters::new(blobs, letter);
-    let max_gap = letter * 1.6;
+    let max_gap = letter * 4.0;
     let mut used = vec![false; dots.len()];
     for i in 0..dots.len() {
         if used[i] {
@@ -144,7 +144,9 @@ pub fn non_text(blobs: &[Blob], letter: f32) -> Vec<u32> {
                 // A dot under a letter and off the leader's even spacing is the letter's own
                 // dot below (ạ, ị, ọ typed over the leader): keep it. Leader dots under a
                 // typed value go: left there they make Tesseract lose the line.
-                let own_dot = letters.under_a_letter(dots[k]) && !grid.on(dots[k]);
+                let own_dot = (letters.under_a_letter(dots[k])
+                    && (!grid.on(dots[k]) || grid.below_line(dots[k])))
+                    || colon_bottom(dots[k], &dots, letter);
                 if !own_dot {
                     erase.push(dots[k].label);
                 }
@@ -152,6 +154,18 @@ pub fn non_text(blobs: &[Blob], letter: f32) -> Vec<u32> {
         }
     }
     erase
+}
+
+/// The lower dot of a colon: another dot stands right above it.
+fn colon_bottom(dot: &Blob, dots: &[&Blob], letter: f32) -> bool {
+    let reach = (dot.height().max(dot.width()) as f32 * 3.5).max(letter * 0.45);
+    dots.iter().any(|o| {
+        o.label != dot.label
+            && o.x0 <= dot.x1 + 1
+            && dot.x0 <= o.x1 + 1
+            && o.y1 < dot.y0
+            && ((dot.y0 - o.y1) as f32) <= reach
+    })
 }
 
 /// Letter-sized blobs indexed by 32-pixel columns, to ask what stands above a dot.
@@ -180,8 +194,9 @@ impl<'a> Letters<'a> {
         };
         candidates.iter().any(|l| {
             let overlaps = l.x0 <= dot.x1 + 1 && dot.x0 <= l.x1 + 1;
-            let above = l.y1 as f32 <= dot.y0 as f32 + 2.0
-                && (dot.y0 as f32 - l.y1 as f32) <= self.letter * 0.5;
+            // Wholly under the letter's bottom: a leader dot under a typed word sits on the
+            // baseline, level with the letters' feet.
+            let above = l.y1 < dot.y0 && (dot.y0 - l.y1) as f32 <= self.letter * 0.5;
             overlaps && above
         })
     }
@@ -191,45 +206,72 @@ impl<'a> Letters<'a> {
 struct Grid {
     start: f32,
     period: f32,
+    /// Median centre height of the run's dots and their median size.
+    line_y: f32,
+    dot_height: f32,
 }
 
 impl Grid {
+    /// Period from the typical gap, phase from the median offset: robust to a few dots that
+    /// are not the leader's (a letter's dot below, a full stop) inside the run.
     fn fit(run: &[&Blob]) -> Self {
         let centre = |b: &Blob| (b.x0 + b.x1) as f32 / 2.0;
-        let mut gaps: Vec<f32> = run
-            .windows(2)
-            .map(|w| centre(w[1]) - centre(w[0]))
-            .collect();
+        let mut gaps: Vec<f32> = run.windows(2).map(|w| centre(w[1]) - centre(w[0])).collect();
         gaps.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let rough = gaps[gaps.len() / 2].max(1.0);
-        let (first, last) = (centre(run[0]), centre(run[run.len() - 1]));
-        // The endpoints are leader dots; dividing their distance by the number of periods
-        // between them gives the period without drift over a long leader.
-        let periods = ((last - first) / rough).round().max(1.0);
+        let typical: Vec<f32> = gaps
+            .iter()
+            .copied()
+            .filter(|g| (g - rough).abs() <= rough * 0.2)
+            .collect();
+        let period = typical.iter().sum::<f32>() / typical.len().max(1) as f32;
+        let period = if period > 0.0 { period } else { rough };
+        let first = centre(run[0]);
+        let mut phases: Vec<f32> = run
+            .iter()
+            .map(|b| (centre(b) - first).rem_euclid(period))
+            .map(|p| if p > period / 2.0 { p - period } else { p })
+            .collect();
+        phases.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let mut ys: Vec<f32> = run.iter().map(|b| b.center_y()).collect();
+        ys.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let mut hs: Vec<u32> = run.iter().map(|b| b.height()).collect();
+        hs.sort_unstable();
         Self {
-            start: first,
-            period: (last - first) / periods,
+            start: first + phases[phases.len() / 2],
+            period,
+            line_y: ys[ys.len() / 2],
+            dot_height: hs[hs.len() / 2] as f32,
         }
     }
 
     fn on(&self, b: &Blob) -> bool {
         let c = (b.x0 + b.x1) as f32 / 2.0;
         let k = (c - self.start) / self.period;
-        (k - k.round()).abs() * self.period <= (self.period * 0.25).max(1.5)
+        (k - k.round()).abs() * self.period <= (self.period * 0.12).max(1.2)
+    }
+
+    /// Lower than the leader's line: a dot below a letter hangs under the baseline.
+    fn below_line(&self, b: &Blob) -> bool {
+        b.center_y() - self.line_y > (self.dot_height * 0.6).max(1.5)
     }
 }
 
-/// Leader dots are evenly spaced: most gaps close to the median gap.
+/// Leader dots are evenly spaced: most gaps are a whole number of the typical gap (dots
+/// hidden under a typed word leave gaps of two, three... periods).
 fn regular(run: &[&Blob]) -> bool {
     let mut gaps: Vec<f32> = run
         .windows(2)
         .map(|w| w[1].x0 as f32 - w[0].x0 as f32)
         .collect();
     gaps.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let median = gaps[gaps.len() / 2].max(1.0);
+    let base = gaps[gaps.len() * 3 / 10].max(1.0);
     let close = gaps
         .iter()
-        .filter(|g| (**g - median).abs() <= median * 0.35 + 1.5)
+        .filter(|g| {
+            let k = (**g / base).round();
+            k >= 1.0 && (**g - k * base).abs() <= base * 0.25 + 1.5
+        })
         .count();
     close * 10 >= gaps.len() * 7
 }
@@ -264,6 +306,9 @@ mod tests {
             fill(m, 80, 74, 4, 4);
             // A letter typed over the leader, its dot below in line with the leader dots.
             fill(m, 241, 34, 14, 30);
+            // A colon before the leader: its lower dot is level with the leader.
+            fill(m, 138, 52, 3, 3);
+            fill(m, 138, 66, 3, 3);
             fill(m, 244, 66, 3, 3);
             // Leader: 20 dots, 10 px apart, on the baseline.
             for i in (0..20).filter(|i| *i != 9) {
@@ -280,7 +325,8 @@ mod tests {
         assert_eq!(
             erased.len(),
             20,
-            "19 leader dots (one under the letter) and the rule"
+            "19 leader dots (one under the letter) and the rule: {:?}",
+            erased.iter().map(|b| (b.x0, b.y0)).collect::<Vec<_>>()
         );
         assert!(erased.iter().all(|b| b.x0 >= 150 || b.y0 == 100));
         assert!(
