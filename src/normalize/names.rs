@@ -69,6 +69,16 @@ pub fn normalize_name(raw: &str) -> (String, f32) {
     } else {
         0.9
     };
+    // Specks read as letters after the name ("Hồ Văn Cảnh Mm"): a short non-syllable at the
+    // end is not part of it.
+    while words.len() > 2
+        && words
+            .last()
+            .is_some_and(|w| w.chars().count() <= 2 && !is_syllable(w))
+    {
+        words.pop();
+        fit = fit.min(0.85);
+    }
     if let Some(first) = words.first_mut() {
         let f = fold(first);
         if let Some(canon) = FAMILY_NAMES.iter().find(|n| fold(n) == f) {
@@ -113,6 +123,13 @@ mod tests {
         let (n, fit) = normalize_name("NGUYÊN VĂN BÌNH");
         assert_eq!(n, "Nguyễn Văn Bình");
         assert!(fit < 1.0);
+    }
+
+    #[test]
+    fn a_speck_after_the_name_is_dropped() {
+        let (n, fit) = normalize_name("Hồ Văn Cảnh Mm");
+        assert_eq!(n, "Hồ Văn Cảnh");
+        assert!(fit < 0.9);
     }
 
     #[test]
