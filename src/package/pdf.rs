@@ -122,20 +122,32 @@ pub fn encode_page(img: &RgbImage, params: &PdfParams) -> Result<EncodedPage, Pd
         if fits(&top) {
             return Ok(top);
         }
-        let bottom = page(min_q)?;
-        if fits(&bottom) {
-            // Bisect: `lo` fits, `hi` does not.
-            let (mut lo, mut hi) = (bottom, max_q);
-            while hi - lo.quality > 1 {
-                let mid = page(lo.quality + (hi - lo.quality) / 2)?;
-                if fits(&mid) {
-                    lo = mid;
-                } else {
-                    hi = mid.quality;
+        // Bisect over qualities in steps of 5 (finer steps change the size by a few percent
+        // only): `hi` does not fit; `lo` is the best that does, if any.
+        let grid: Vec<u8> = (0..)
+            .map(|i| min_q.saturating_add(5 * i))
+            .take_while(|q| *q < max_q)
+            .collect();
+        let (mut lo_i, mut hi_i) = (0usize, grid.len());
+        let mut found: Option<EncodedPage> = None;
+        let mut smallest = top;
+        while lo_i < hi_i {
+            let mid = (lo_i + hi_i) / 2;
+            let p = page(grid[mid])?;
+            if fits(&p) {
+                lo_i = mid + 1;
+                found = Some(p);
+            } else {
+                hi_i = mid;
+                if p.jpeg.len() < smallest.jpeg.len() {
+                    smallest = p;
                 }
             }
-            return Ok(lo);
         }
+        if let Some(p) = found {
+            return Ok(p);
+        }
+        let bottom = smallest;
         if dpi <= min_dpi {
             return Ok(bottom);
         }
