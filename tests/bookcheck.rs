@@ -6,8 +6,7 @@ use sohoa::emit::report::BatchNote;
 use sohoa::emit::BatchStep;
 use sohoa::ingest::{Book, BookMeta, Scan};
 use sohoa::page::{
-    Entry, EntryStatus, FieldValue, PageKey, PageOutcome, PageResult, PageSource, Stage,
-    StageTimes,
+    Entry, EntryStatus, FieldValue, PageKey, PageOutcome, PageResult, PageSource, Stage, StageTimes,
 };
 use sohoa::schema::Schemas;
 use std::collections::BTreeMap;
@@ -146,19 +145,22 @@ fn removed_page_is_a_gap_at_the_page_boundary_naming_the_page() {
     );
     assert!(f.contains(&(2, 1, "BOOK-PAGE-MISSING".into())), "{f:?}");
     assert!(
-        f.iter().all(|(_, _, c)| c == "BOOK-NUMBER-GAP" || c == "BOOK-PAGE-MISSING"),
+        f.iter()
+            .all(|(_, _, c)| c == "BOOK-NUMBER-GAP" || c == "BOOK-PAGE-MISSING"),
         "{f:?}"
     );
     // Missing numbers are no reason to doubt the entries that are there.
     assert_eq!(status(&results, 2, 1), EntryStatus::Auto);
     let text: Vec<&str> = notes.iter().map(|n| n.message_en.as_str()).collect();
     assert!(
-        text.iter().any(|t| t.contains("4–6")
-            && t.contains("between page 1 (b/p1.png) and page 2 (b/p2.png)")),
+        text.iter()
+            .any(|t| t.contains("4–6")
+                && t.contains("between page 1 (b/p1.png) and page 2 (b/p2.png)")),
         "{text:?}"
     );
     assert!(
-        text.iter().any(|t| t.contains("printed page 2 seems missing")),
+        text.iter()
+            .any(|t| t.contains("printed page 2 seems missing")),
         "{text:?}"
     );
 }
@@ -173,9 +175,9 @@ fn unreadable_page_is_named_as_holding_the_missing_numbers() {
     let notes = apply(&mut results, vec![book("b", "01/2008", 3)]);
     assert!(findings(&results).contains(&(3, 1, "BOOK-NUMBER-GAP".into())));
     assert!(
-        notes
-            .iter()
-            .any(|n| n.message_en.contains("numbers 4–6 are probably on page 2 (b/p2.png, failed)")),
+        notes.iter().any(|n| n
+            .message_en
+            .contains("numbers 4–6 are probably on page 2 (b/p2.png, failed)")),
         "{notes:?}"
     );
 }
@@ -258,7 +260,10 @@ fn two_books_of_one_year_are_one_sequence_in_volume_order() {
     apply(&mut results, books.clone());
     // (Its dates restart too in this constructed book, so the date goes back as well.)
     let f = findings(&results);
-    assert!(f.contains(&(1, 1, "BOOK-NUMBER-ORDER".to_string())), "{f:?}");
+    assert!(
+        f.contains(&(1, 1, "BOOK-NUMBER-ORDER".to_string())),
+        "{f:?}"
+    );
     assert!(f.iter().all(|(p, i, _)| (*p, *i) == (1, 1)), "{f:?}");
     assert_eq!(results[0].source.key.book_id, "a-second");
 
@@ -271,9 +276,9 @@ fn two_books_of_one_year_are_one_sequence_in_volume_order() {
         vec![(1, 1, "BOOK-NUMBER-GAP".to_string())]
     );
     assert!(
-        notes
-            .iter()
-            .any(|n| n.message_en.contains("end of book z-first and the start of book a-second")),
+        notes.iter().any(|n| n
+            .message_en
+            .contains("end of book z-first and the start of book a-second")),
         "{notes:?}"
     );
 }

@@ -330,7 +330,11 @@ fn pattern_change_in_schemas_renames_and_leaves_nothing_stale() {
     assert_eq!(files, ["KS-24892-2008.xlsx", "KS-24892-2008.zip"]);
     assert_eq!(
         zip_names(&dir.join("KS-24892-2008.zip")),
-        ["0001_15012008.pdf", "0002_16012008.pdf", "0003_17012008.pdf"]
+        [
+            "0001_15012008.pdf",
+            "0002_16012008.pdf",
+            "0003_17012008.pdf"
+        ]
     );
 }
 
@@ -557,7 +561,9 @@ fn scan_like_page(font: &ab_glyph::FontRef, seed: u32) -> (RgbImage, Vec<String>
     });
     let family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"];
     let middle = ["Văn", "Thị", "Đức", "Ngọc", "Minh", "Thu"];
-    let given = ["Hằng", "Dũng", "Hương", "Tuấn", "Lan", "Quỳnh", "Việt", "Thắm"];
+    let given = [
+        "Hằng", "Dũng", "Hương", "Tuấn", "Lan", "Quỳnh", "Việt", "Thắm",
+    ];
     let communes = ["An Nhơn", "Phú Thọ", "Hòa Bình", "Thạch Hà", "Quế Võ"];
     let mut k = seed as usize * 7 + 3;
     let mut next = |n: usize| {

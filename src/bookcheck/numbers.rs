@@ -190,8 +190,20 @@ mod tests {
         assert_eq!(
             analyse(&seq(&[1, 2, 2, 3]), Some(1)),
             vec![
-                (1, NumberIssue::Repeat { number: 2, other: 2 }),
-                (2, NumberIssue::Repeat { number: 2, other: 1 }),
+                (
+                    1,
+                    NumberIssue::Repeat {
+                        number: 2,
+                        other: 2
+                    }
+                ),
+                (
+                    2,
+                    NumberIssue::Repeat {
+                        number: 2,
+                        other: 1
+                    }
+                ),
             ]
         );
         assert_eq!(

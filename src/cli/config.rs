@@ -198,7 +198,6 @@ pub fn run_batch(
 /// same ones).
 pub fn batch_steps(args: &CommonArgs) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
     let _ = args;
-    let steps: Vec<Box<dyn crate::emit::BatchStep>> =
-        vec![Box::new(crate::bookcheck::BookChecks)];
+    let steps: Vec<Box<dyn crate::emit::BatchStep>> = vec![Box::new(crate::bookcheck::BookChecks)];
     Ok(steps)
 }

@@ -35,7 +35,14 @@ pub fn execute(args: PackageArgs) -> anyhow::Result<Exit> {
     let scan = ingest::discover(&manifest.scans)
         .with_context(|| "the scans folder of the earlier run is gone")?;
     let schemas = Schemas::load(&Schemas::locate(args.common.schemas.as_deref()))?;
-    package_out(&args.out, &scan, &schemas, &args.common, args.allow_partial, true)
+    package_out(
+        &args.out,
+        &scan,
+        &schemas,
+        &args.common,
+        args.allow_partial,
+        true,
+    )
 }
 
 /// Packages an output folder: rebuilds the page results with the run's batch steps, writes the

@@ -117,9 +117,9 @@ pub struct PackageReport {
 impl PackageReport {
     /// Every book was packaged whole.
     pub fn complete(&self) -> bool {
-        self.books.iter().all(|b| {
-            matches!(&b.outcome, BookOutcome::Packaged { left_out, .. } if left_out.is_empty())
-        })
+        self.books.iter().all(
+            |b| matches!(&b.outcome, BookOutcome::Packaged { left_out, .. } if left_out.is_empty()),
+        )
     }
 
     /// Some book could not be packaged at all, or was left out as incomplete.
@@ -180,7 +180,10 @@ fn pending_list(p: &[Pending]) -> String {
                 Some(i) => format!("page {} entry {i}", p.page),
                 None => format!("page {}", p.page),
             };
-            let so = p.so.as_ref().map(|s| format!(" so {s}")).unwrap_or_default();
+            let so =
+                p.so.as_ref()
+                    .map(|s| format!(" so {s}"))
+                    .unwrap_or_default();
             let why = if p.reasons.is_empty() {
                 String::new()
             } else {
@@ -269,7 +272,7 @@ pub fn package(
     for book in &scan.books {
         let outcome = match plan_book(book, &by_key, schemas, options) {
             Ok(Plan::Ready(plan)) => {
-                let (outcome, book_rows) = write_book(out, book, plan, scan, options)?;
+                let (outcome, book_rows) = write_book(out, book, *plan, scan, options)?;
                 rows.extend(book_rows);
                 delivered.insert(book.id.clone());
                 outcome
@@ -309,7 +312,7 @@ struct BookPlan<'a> {
 }
 
 enum Plan<'a> {
-    Ready(BookPlan<'a>),
+    Ready(Box<BookPlan<'a>>),
     NotReady(Vec<Pending>),
 }
 
@@ -325,8 +328,7 @@ fn plan_book<'a>(
             book.meta.register
         )
     })?;
-    let delivery =
-        DeliverySchema::load(&schemas.dir, &register.code).map_err(|e| e.to_string())?;
+    let delivery = DeliverySchema::load(&schemas.dir, &register.code).map_err(|e| e.to_string())?;
     let mut pending = Vec::new();
     let mut entries = Vec::new();
     for source in &book.pages {
@@ -336,7 +338,10 @@ fn plan_book<'a>(
                 index: None,
                 so: None,
                 status: "missing".into(),
-                reasons: vec![format!("{}: no result for this image; run again", source.file)],
+                reasons: vec![format!(
+                    "{}: no result for this image; run again",
+                    source.file
+                )],
             });
             continue;
         };
@@ -364,12 +369,6 @@ fn plan_book<'a>(
             }
         }
     }
-    if (!pending.is_empty() && !options.allow_partial) || entries.is_empty() {
-        if pending.is_empty() {
-            return Err("no entry was found in the book: nothing to package".into());
-        }
-        return Ok(Plan::NotReady(pending));
-    }
     let book_toml = book.dir.join("book.toml");
     let stem = Pattern::parse(&delivery.names.book)
         .and_then(|p| {
@@ -382,14 +381,20 @@ fn plan_book<'a>(
             .map_err(|e| e.to_string())
         })
         .map_err(|e| format!("cannot name the book's files: {e}"))?;
-    Ok(Plan::Ready(BookPlan {
+    if (!pending.is_empty() && !options.allow_partial) || entries.is_empty() {
+        if pending.is_empty() {
+            return Err("no entry was found in the book: nothing to package".into());
+        }
+        return Ok(Plan::NotReady(pending));
+    }
+    Ok(Plan::Ready(Box::new(BookPlan {
         register,
         codes: &schemas.codes,
         delivery,
         stem,
         entries,
         left_out: pending,
-    }))
+    })))
 }
 
 /// Entry PDF names in row order; a name met twice gets `_2`, `_3`... before its extension.
@@ -444,8 +449,7 @@ fn write_book(
         .enumerate()
         .map(|(i, (_, e))| crate::emit::import::template_row(plan.register, e, i + 1))
         .collect();
-    let xlsx = match crate::emit::import::workbook_bytes(plan.register, plan.codes, &rows)
-    {
+    let xlsx = match crate::emit::import::workbook_bytes(plan.register, plan.codes, &rows) {
         Ok(b) => b,
         Err(e) => return fail(format!("cannot build the Excel file: {e}")),
     };

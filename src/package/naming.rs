@@ -358,10 +358,7 @@ mod tests {
             "24892_DT_LD.KS.2008.01"
         );
         assert_eq!(render("{district:initials}", &b, None).unwrap(), "HDT");
-        assert_eq!(
-            render("{authority}", &b, None).unwrap(),
-            "UBND_xã_An_Nhơn"
-        );
+        assert_eq!(render("{authority}", &b, None).unwrap(), "UBND_xã_An_Nhơn");
     }
 
     #[test]

@@ -7,22 +7,27 @@ use image::{imageops, DynamicImage, RgbImage};
 use lopdf::content::{Content, Operation};
 use lopdf::{dictionary, Document, Object, Stream};
 
-/// Tunables of page compression. Defaults chosen by measurement on rendered register pages
-/// (README, "Delivery package"): see each field.
+/// Tunables of page compression, chosen by measurement (`tests/package.rs`,
+/// `measure_pdf_compression`: three grainy colour 300 dpi A4 pages, Tesseract `vie` on the
+/// original and on the PDF rendered back at 300 dpi). With these defaults pages land at
+/// 99-100 kB, q45-50 at 145-158 dpi, and OCR reads them as well as the originals: character
+/// accuracy 0.990 vs 0.988 (11 pt text) and 0.991 vs 0.988 (8 pt), field values exact 45/45
+/// vs 45/45 and 44/45 vs 45/45. A 60 kB budget (q45, 122 dpi) starts to cost (0.983 at 8 pt).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PdfParams {
     /// Bytes aimed at per page: the guidance asks for about 100 kB per A4 page.
     pub target_page_bytes: usize,
-    /// Highest resolution kept, in dots per inch of an A4 page: 200 dpi keeps the small
-    /// handwriting of registers legible to OCR (whose accuracy drops below ~150 dpi) while
-    /// a 300 dpi scan would need JPEG quality too low for the budget.
+    /// Highest resolution kept, in dots per inch of an A4 page. A clean scan keeps 200 dpi;
+    /// a grainy one is brought down by the budget anyway (to ~150 dpi), where OCR still reads
+    /// 8 pt text as on the 300 dpi original.
     pub max_dpi: f32,
-    /// Lowest resolution the budget may push a page down to.
+    /// Lowest resolution the budget may push a page down to: below ~120 dpi small
+    /// diacritics merge.
     pub min_dpi: f32,
-    /// First JPEG quality tried; lower ones are tried until the page fits the budget.
+    /// First JPEG quality tried; lower ones are tried (bisection) until the page fits.
     pub quality: u8,
-    /// Below this quality JPEG ringing starts to merge diacritics; the resolution goes down
-    /// instead.
+    /// Below this quality JPEG ringing blurs diacritics more than a lower resolution does;
+    /// the resolution goes down instead.
     pub min_quality: u8,
 }
 
@@ -95,12 +100,7 @@ pub fn encode_page(img: &RgbImage, params: &PdfParams) -> Result<EncodedPage, Pd
         let scaled = if (w, h) == img.dimensions() {
             DynamicImage::ImageRgb8(img.clone())
         } else {
-            DynamicImage::ImageRgb8(imageops::resize(
-                img,
-                w,
-                h,
-                imageops::FilterType::Triangle,
-            ))
+            DynamicImage::ImageRgb8(imageops::resize(img, w, h, imageops::FilterType::Triangle))
         };
         let scaled = if gray {
             DynamicImage::ImageLuma8(scaled.to_luma8())
@@ -186,14 +186,7 @@ pub fn entry_pdf(pages: &[&EncodedPage]) -> Result<Vec<u8>, PdfError> {
                 Operation::new("q", vec![]),
                 Operation::new(
                     "cm",
-                    vec![
-                        w.into(),
-                        0.into(),
-                        0.into(),
-                        h.into(),
-                        0.into(),
-                        0.into(),
-                    ],
+                    vec![w.into(), 0.into(), 0.into(), h.into(), 0.into(), 0.into()],
                 ),
                 Operation::new("Do", vec![Object::Name(b"Im0".to_vec())]),
                 Operation::new("Q", vec![]),
@@ -287,7 +280,11 @@ mod tests {
         };
         let p = encode_page(&text, &tight).unwrap();
         assert!(p.jpeg.len() <= tight.target_page_bytes);
-        assert!(p.quality < 75 && p.quality > tight.min_quality, "{}", p.quality);
+        assert!(
+            p.quality < 75 && p.quality > tight.min_quality,
+            "{}",
+            p.quality
+        );
         assert_eq!((p.width, p.height), (400, 566));
     }
 

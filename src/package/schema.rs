@@ -68,7 +68,9 @@ pub enum DeliverySchemaError {
 impl DeliverySchema {
     /// The file of a register inside a schemas folder.
     pub fn path(schemas_dir: &Path, register: &str) -> PathBuf {
-        schemas_dir.join("delivery").join(format!("{register}.toml"))
+        schemas_dir
+            .join("delivery")
+            .join(format!("{register}.toml"))
     }
 
     /// Loads and checks `schemas_dir/delivery/<register>.toml`.
