@@ -7,6 +7,7 @@
 //! pages in parallel and keeps every page's result in the [`store`], from which the outputs are
 //! always rebuilt.
 
+pub mod bookcheck;
 pub mod cli;
 pub mod dedup;
 pub mod emit;
@@ -15,6 +16,7 @@ pub mod extract;
 pub mod ingest;
 pub mod normalize;
 pub mod ocr;
+pub mod package;
 pub mod page;
 pub mod pipeline;
 pub mod preprocess;

@@ -194,9 +194,10 @@ pub fn run_batch(
     )
 }
 
-/// The batch-wide checks a run applies before writing outputs, in order.
-fn batch_steps(args: &CommonArgs) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
+/// The batch-wide checks a run applies before writing outputs, in order (`package` applies the
+/// same ones).
+pub fn batch_steps(args: &CommonArgs) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
     let _ = args;
-    let steps: Vec<Box<dyn crate::emit::BatchStep>> = Vec::new();
+    let steps: Vec<Box<dyn crate::emit::BatchStep>> = vec![Box::new(crate::bookcheck::BookChecks)];
     Ok(steps)
 }

@@ -5,6 +5,7 @@ pub mod config;
 pub mod dedup;
 pub mod eval;
 pub mod explain;
+pub mod package;
 pub mod rerun;
 pub mod run;
 pub mod synth;
@@ -50,6 +51,8 @@ pub enum Command {
     Dedup(dedup::DedupArgs),
     /// Explain a finding code.
     Explain(explain::ExplainArgs),
+    /// Write the delivery package per book (Excel + ZIP of one PDF per entry).
+    Package(package::PackageArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -73,6 +76,7 @@ pub fn main() -> i32 {
         Command::Eval(a) => eval::execute(a),
         Command::Dedup(a) => dedup::execute(a),
         Command::Explain(a) => explain::execute(a),
+        Command::Package(a) => package::execute(a),
     };
     match result {
         Ok(code) => code as i32,

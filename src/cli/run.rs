@@ -20,6 +20,12 @@ pub struct RunArgs {
     /// Output folder (records, import files, report, page results).
     #[arg(long, short = 'o')]
     pub out: PathBuf,
+    /// After the outputs, write the delivery package per book (as `sohoa package OUT`).
+    #[arg(long)]
+    pub package: bool,
+    /// With --package: package the ready entries of books not yet complete.
+    #[arg(long, requires = "package")]
+    pub allow_partial: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -27,5 +33,17 @@ pub struct RunArgs {
 pub fn execute(args: RunArgs) -> anyhow::Result<Exit> {
     let config = args.common.config(&args.scans, &args.out)?;
     let scan = ingest::discover(&args.scans)?;
-    run_batch(&config, &scan, &Selection::All, &args.common)
+    let code = run_batch(&config, &scan, &Selection::All, &args.common)?;
+    if !args.package {
+        return Ok(code);
+    }
+    let packaged = super::package::package_out(
+        &args.out,
+        &scan,
+        &config.schemas,
+        &args.common,
+        args.allow_partial,
+        !args.common.json,
+    )?;
+    Ok(if code == Exit::Ok { packaged } else { code })
 }
