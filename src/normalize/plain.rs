@@ -39,8 +39,18 @@ const ADMIN_WORDS: &[&str] = &[
 /// Fixed phrases of addresses and places of birth, by folded form: a lost or stray mark on
 /// them (a leader dot read as a dot below) is put right.
 const PLACE_PHRASES: &[&str] = &[
-    "bệnh viện", "đa khoa", "trạm y tế", "thị trấn", "thị xã", "thành phố", "nhà hộ sinh",
-    "phụ sản", "trung tâm y tế", "khu phố", "tổ dân phố", "số nhà",
+    "bệnh viện",
+    "đa khoa",
+    "trạm y tế",
+    "thị trấn",
+    "thị xã",
+    "thành phố",
+    "nhà hộ sinh",
+    "phụ sản",
+    "trung tâm y tế",
+    "khu phố",
+    "tổ dân phố",
+    "số nhà",
 ];
 
 /// Text cleaned of leader dots and edge punctuation, with single spaces.

@@ -216,7 +216,10 @@ impl Grid {
     /// are not the leader's (a letter's dot below, a full stop) inside the run.
     fn fit(run: &[&Blob]) -> Self {
         let centre = |b: &Blob| (b.x0 + b.x1) as f32 / 2.0;
-        let mut gaps: Vec<f32> = run.windows(2).map(|w| centre(w[1]) - centre(w[0])).collect();
+        let mut gaps: Vec<f32> = run
+            .windows(2)
+            .map(|w| centre(w[1]) - centre(w[0]))
+            .collect();
         gaps.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let rough = gaps[gaps.len() / 2].max(1.0);
         let typical: Vec<f32> = gaps
