@@ -1,1 +1,12 @@
-//! Fuzzy deduplication of entries within a batch and against the registry.
+//! Fuzzy deduplication of register entries within a batch and against the registry.
+//!
+//! The model is a Fellegi-Sunter linkage whose shape is data (`schemas/matching/<REG>.toml`,
+//! [`config`]): each record is normalised once ([`record`], [`phonetic`]), candidate pairs come
+//! from a union of blocking keys ([`blocking`]), each compared field reaches one of its ordered
+//! levels ([`compare`]), and the levels' weights come from u probabilities measured on random
+//! pairs and m probabilities estimated by EM, adjusted for how common a value is ([`model`]).
+//! `duplicate` links form clusters ([`cluster`]); every reported pair carries its explanation
+//! ([`explain`]).
+
+pub mod config;
+pub mod phonetic;
