@@ -172,7 +172,11 @@ impl MatchConfig {
 
     /// The default configuration of a register: `<schemas>/matching/<REG>.toml`.
     pub fn for_register(schemas_dir: &Path, register: &str) -> Result<MatchConfig, ConfigError> {
-        Self::load(&schemas_dir.join("matching").join(format!("{register}.toml")))
+        Self::load(
+            &schemas_dir
+                .join("matching")
+                .join(format!("{register}.toml")),
+        )
     }
 
     pub fn parse(text: &str) -> Result<MatchConfig, String> {

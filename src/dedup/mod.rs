@@ -8,5 +8,16 @@
 //! `duplicate` links form clusters ([`cluster`]); every reported pair carries its explanation
 //! ([`explain`]).
 
+pub mod blocking;
+pub mod cluster;
+pub mod compare;
 pub mod config;
+pub mod explain;
+pub mod hash;
+pub mod link;
+pub mod model;
 pub mod phonetic;
+pub mod read;
+pub mod record;
+pub mod tf;
+pub mod vocab;

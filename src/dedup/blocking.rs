@@ -1,0 +1,222 @@
+//! Blocking: only records sharing a key are compared. Several rules are unioned so that no
+//! single garbled field hides a duplicate; each rule counts only the pairs no earlier rule
+//! produced. Keys are u64 hashes; an index is a sorted array of (key, record) looked up by binary
+//! search: compact (12 bytes a record a rule) and built once for the registry.
+
+use super::config::{KeyTransform, MatchConfig};
+use super::hash::mix;
+use super::record::{name_parts, RecordStore};
+use super::vocab::Vocab;
+use rayon::prelude::*;
+
+/// The blocking rules resolved to fields and transforms.
+#[derive(Debug, Clone)]
+pub struct KeyPlan {
+    pub names: Vec<String>,
+    rules: Vec<Vec<(usize, KeyTransform)>>,
+}
+
+impl KeyPlan {
+    pub fn new(config: &MatchConfig) -> Self {
+        let rules = config
+            .blocking
+            .iter()
+            .map(|r| {
+                r.keys
+                    .iter()
+                    .map(|k| config.parse_key(k).expect("keys checked on load"))
+                    .collect()
+            })
+            .collect();
+        Self {
+            names: config.blocking.iter().map(|r| r.name.clone()).collect(),
+            rules,
+        }
+    }
+
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Key of a record under a rule; 0 when a part is missing (no block).
+    pub fn key(&self, vocab: &Vocab, store: &RecordStore, record: usize, rule: usize) -> u64 {
+        let mut parts = [0u64; 8];
+        let plan = &self.rules[rule];
+        parts[0] = rule as u64 + 1;
+        for (i, &(field, t)) in plan.iter().enumerate().take(7) {
+            match part(vocab, store, record, field, t) {
+                Some(v) => parts[i + 1] = v,
+                None => return 0,
+            }
+        }
+        mix(parts[..plan.len().min(7) + 1].iter().copied())
+    }
+
+    /// Keys of every record under every rule, record-major (`keys[r * rules + k]`).
+    pub fn keys_of(&self, vocab: &Vocab, store: &RecordStore) -> Vec<u64> {
+        let n = self.rules.len();
+        let mut keys = vec![0u64; store.len() * n];
+        keys.par_chunks_mut(n.max(1))
+            .enumerate()
+            .for_each(|(r, out)| {
+                for (k, slot) in out.iter_mut().enumerate() {
+                    *slot = self.key(vocab, store, r, k);
+                }
+            });
+        keys
+    }
+}
+
+fn part(vocab: &Vocab, s: &RecordStore, r: usize, f: usize, t: KeyTransform) -> Option<u64> {
+    let folded = |s: &RecordStore| {
+        let tokens = s.tokens(f, r);
+        (!tokens.is_empty()).then(|| mix(tokens.iter().map(|&t| vocab.get(t).folded as u64)))
+    };
+    match t {
+        KeyTransform::GivenPhonetic => name_parts(vocab, s.tokens(f, r)).map(|p| p.given as u64),
+        KeyTransform::FamilyPhonetic => {
+            name_parts(vocab, s.tokens(f, r)).and_then(|p| p.family.map(u64::from))
+        }
+        KeyTransform::NamePhonetic => {
+            let tokens = s.tokens(f, r);
+            (!tokens.is_empty()).then(|| mix(tokens.iter().map(|&t| vocab.get(t).phonetic as u64)))
+        }
+        KeyTransform::NameFolded | KeyTransform::Folded => folded(s),
+        KeyTransform::Year => {
+            let d = s.date(f, r);
+            (!d.is_missing()).then_some(d.year as u64)
+        }
+        KeyTransform::MonthYear => {
+            let d = s.date(f, r);
+            (d.month != 0).then_some(d.year as u64 * 16 + d.month as u64)
+        }
+        KeyTransform::FullDate => {
+            let d = s.date(f, r);
+            d.is_full()
+                .then_some((d.year as u64) << 16 | (d.month as u64) << 8 | d.day as u64)
+        }
+        KeyTransform::Value => s.value(f, r).map(u64::from),
+    }
+}
+
+/// One rule's index: keys sorted, with their records alongside.
+#[derive(Debug, Clone, Default)]
+struct RuleIndex {
+    keys: Vec<u64>,
+    ids: Vec<u32>,
+}
+
+/// The block index of one side.
+#[derive(Debug, Clone, Default)]
+pub struct BlockIndex {
+    rules: Vec<RuleIndex>,
+    /// Every record's key under every rule, record-major.
+    pub keys: Vec<u64>,
+    pub rule_count: usize,
+    /// Per rule: blocks larger than the cap (skipped when looked up).
+    pub oversized_blocks: Vec<usize>,
+}
+
+impl BlockIndex {
+    pub fn build(plan: &KeyPlan, vocab: &Vocab, store: &RecordStore, max_block: usize) -> Self {
+        let n = plan.rule_count();
+        let keys = plan.keys_of(vocab, store);
+        let rules: Vec<RuleIndex> = (0..n)
+            .into_par_iter()
+            .map(|k| {
+                let mut pairs: Vec<(u64, u32)> = (0..store.len())
+                    .map(|r| (keys[r * n + k], r as u32))
+                    .filter(|(key, _)| *key != 0)
+                    .collect();
+                pairs.sort_unstable();
+                RuleIndex {
+                    keys: pairs.iter().map(|p| p.0).collect(),
+                    ids: pairs.iter().map(|p| p.1).collect(),
+                }
+            })
+            .collect();
+        let oversized_blocks = rules
+            .iter()
+            .map(|ri| {
+                ri.keys
+                    .chunk_by(|a, b| a == b)
+                    .filter(|c| c.len() > max_block)
+                    .count()
+            })
+            .collect();
+        Self {
+            rules,
+            keys,
+            rule_count: n,
+            oversized_blocks,
+        }
+    }
+
+    /// Records sharing `key` under `rule`, in record order.
+    #[inline]
+    pub fn block(&self, rule: usize, key: u64) -> &[u32] {
+        if key == 0 {
+            return &[];
+        }
+        let ri = &self.rules[rule];
+        let start = ri.keys.partition_point(|&k| k < key);
+        let end = start + ri.keys[start..].partition_point(|&k| k == key);
+        &ri.ids[start..end]
+    }
+
+    #[inline]
+    pub fn record_keys(&self, record: usize) -> &[u64] {
+        &self.keys[record * self.rule_count..(record + 1) * self.rule_count]
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.keys.capacity() * 8
+            + self
+                .rules
+                .iter()
+                .map(|r| r.keys.capacity() * 8 + r.ids.capacity() * 4)
+                .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_sharing_a_key_share_a_block() {
+        let config = MatchConfig::parse(
+            r#"
+            [[fields]]
+            columns = ["name"]
+            kind = "name"
+            [[fields]]
+            columns = ["born"]
+            kind = "date"
+            [[blocking]]
+            name = "given+year"
+            keys = ["name:given", "born:year"]
+            [thresholds]
+            upper = 1
+            lower = 0
+        "#,
+        )
+        .unwrap();
+        let mut vocab = Vocab::new();
+        let mut s = RecordStore::new(&config);
+        let src = s.add_source("t");
+        s.push(&mut vocab, &["Nguyễn Văn Vinh", "1990"], src, 1);
+        s.push(&mut vocab, &["Trần Dinh", "05.03.1990"], src, 2);
+        s.push(&mut vocab, &["Trần Dinh", "1991"], src, 3);
+        s.push(&mut vocab, &["", "1990"], src, 4);
+        let plan = KeyPlan::new(&config);
+        let index = BlockIndex::build(&plan, &vocab, &s, 100);
+        let k0 = plan.key(&vocab, &s, 0, 0);
+        assert_eq!(index.block(0, k0), &[0, 1]);
+        assert_eq!(plan.key(&vocab, &s, 3, 0), 0, "no key without a name");
+        assert_eq!(index.block(0, 0), &[] as &[u32]);
+        assert_eq!(index.oversized_blocks, vec![0]);
+        let tiny = BlockIndex::build(&plan, &vocab, &s, 1);
+        assert_eq!(tiny.oversized_blocks, vec![1]);
+    }
+}

@@ -1,0 +1,363 @@
+//! The Fellegi-Sunter model: for each field and level, m = P(level | same person) and
+//! u = P(level | different persons); the level adds log2(m/u) bits. u is measured on random
+//! pairs and kept fixed; m is estimated without labels by EM over the counts of agreement
+//! patterns among candidate pairs (Splink's recipe). The prior is the chance that two random
+//! records are the same person, from the number of matches EM finds.
+
+use super::compare::{level_count, level_of, Comparator, Scratch, NULL};
+use super::config::{ComparisonKind, MatchConfig};
+use super::hash::FastMap;
+use super::record::RecordStore;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// m and u of one field, by level (index 0, missing, is unused: weight 0).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FieldModel {
+    pub name: String,
+    pub levels: Vec<String>,
+    pub m: Vec<f64>,
+    pub u: Vec<f64>,
+    /// log2(m/u) per level, 0 for missing.
+    pub weight: Vec<f64>,
+}
+
+/// The fitted model.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Model {
+    pub fields: Vec<FieldModel>,
+    /// log2 odds that two random records are the same person.
+    pub prior_bits: f64,
+    /// Matches the model expects among the candidate pairs.
+    pub expected_matches: f64,
+    /// Whether EM ran (enough candidate pairs) and how many iterations it took.
+    pub em_ran: bool,
+    pub em_iterations: usize,
+    /// Random pairs the u probabilities were measured on.
+    pub u_pairs: usize,
+}
+
+/// Starting m per level, from what keying and OCR do to a duplicate: mostly exact or folded,
+/// rarely different. EM replaces them when it has enough pairs.
+fn default_m(kind: ComparisonKind) -> Vec<f64> {
+    match kind {
+        ComparisonKind::Name => vec![0.0, 0.55, 0.2, 0.08, 0.07, 0.06, 0.04],
+        ComparisonKind::Date => vec![0.0, 0.7, 0.03, 0.05, 0.05, 0.1, 0.02, 0.05],
+        ComparisonKind::Exact => vec![0.0, 0.97, 0.03],
+        ComparisonKind::Place => vec![0.0, 0.55, 0.2, 0.15, 0.1],
+        ComparisonKind::Id => vec![0.0, 0.9, 0.05, 0.05],
+        ComparisonKind::Text => vec![0.0, 0.55, 0.2, 0.15, 0.1],
+    }
+}
+
+/// Measures u on `pairs` random pairs drawn from the records of both sides (the registry and
+/// the input alike: a random pair is almost surely two different persons).
+pub fn estimate_u(
+    cmp: &Comparator,
+    stores: &[&RecordStore],
+    pairs: usize,
+    seed: u64,
+) -> (Vec<Vec<f64>>, usize) {
+    let sizes: Vec<usize> = stores.iter().map(|s| s.len()).collect();
+    let total: usize = sizes.iter().sum();
+    let nf = cmp.config.fields.len();
+    if total < 2 || pairs == 0 {
+        return (vec![vec![]; nf], 0);
+    }
+    let locate = |mut i: usize| -> (&RecordStore, usize) {
+        for (s, &n) in stores.iter().zip(&sizes) {
+            if i < n {
+                return (s, i);
+            }
+            i -= n;
+        }
+        unreachable!("index within the total")
+    };
+    const CHUNK: usize = 50_000;
+    let chunks = pairs.div_ceil(CHUNK);
+    let counts = (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (c as u64).wrapping_mul(0x9e37));
+            let mut scratch = Scratch::default();
+            let mut counts = vec![[0u64; 16]; nf];
+            let n = CHUNK.min(pairs - c * CHUNK);
+            for _ in 0..n {
+                let a = rng.gen_range(0..total);
+                let mut b = rng.gen_range(0..total - 1);
+                if b >= a {
+                    b += 1;
+                }
+                let ((sa, ra), (sb, rb)) = (locate(a), locate(b));
+                let p = cmp.pattern(sa, ra, sb, rb, &mut scratch);
+                for (f, c) in counts.iter_mut().enumerate() {
+                    c[level_of(p, f) as usize] += 1;
+                }
+            }
+            counts
+        })
+        .reduce(
+            || vec![[0u64; 16]; nf],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    for (p, q) in x.iter_mut().zip(y) {
+                        *p += q;
+                    }
+                }
+                a
+            },
+        );
+    let u = cmp
+        .config
+        .fields
+        .iter()
+        .zip(&counts)
+        .map(|(spec, c)| {
+            let levels = level_count(spec.kind);
+            // Add-one smoothing: a level never seen among random pairs is rare, not impossible.
+            let seen: u64 = c[1..levels].iter().sum();
+            let mut u = vec![0.0; levels];
+            for l in 1..levels {
+                u[l] = (c[l] as f64 + 1.0) / (seen as f64 + levels as f64);
+            }
+            u
+        })
+        .collect();
+    (u, pairs)
+}
+
+/// Counts of agreement patterns among candidate pairs.
+pub type PatternCounts = FastMap<u64, u64>;
+
+/// Fits m by EM with u fixed, then the prior from the expected number of matches.
+pub fn fit(
+    config: &MatchConfig,
+    u: Vec<Vec<f64>>,
+    u_pairs: usize,
+    patterns: &PatternCounts,
+    n_input: usize,
+    n_existing: usize,
+) -> Model {
+    let nf = config.fields.len();
+    let mut m: Vec<Vec<f64>> = config.fields.iter().map(|f| default_m(f.kind)).collect();
+    let candidates: u64 = patterns.values().sum();
+    let mut lambda =
+        (config.model.duplicate_share * n_input as f64 / candidates.max(1) as f64).clamp(1e-6, 0.5);
+    let mut iterations = 0;
+    let em_ran = candidates as usize >= config.model.em_min_pairs;
+    let list: Vec<(u64, f64)> = patterns.iter().map(|(&p, &c)| (p, c as f64)).collect();
+    if em_ran {
+        for _ in 0..config.model.em_iterations {
+            iterations += 1;
+            let mut num: Vec<Vec<f64>> = m.iter().map(|l| vec![0.0; l.len()]).collect();
+            let mut matched = 0.0;
+            for &(p, count) in &list {
+                let (mut lm, mut lu) = (0.0f64, 0.0f64);
+                for f in 0..nf {
+                    let l = level_of(p, f) as usize;
+                    if l != NULL as usize {
+                        lm += m[f][l].ln();
+                        lu += u[f][l].ln();
+                    }
+                }
+                let a = lambda.ln() + lm;
+                let b = (1.0 - lambda).ln() + lu;
+                let post = 1.0 / (1.0 + (b - a).exp());
+                let w = post * count;
+                matched += w;
+                for (f, n) in num.iter_mut().enumerate() {
+                    let l = level_of(p, f) as usize;
+                    if l != NULL as usize {
+                        n[l] += w;
+                    }
+                }
+            }
+            lambda = (matched / candidates as f64).clamp(1e-9, 1.0 - 1e-9);
+            let mut change = 0.0f64;
+            for (mf, nf) in m.iter_mut().zip(&num) {
+                let levels = mf.len();
+                let sum: f64 = nf[1..].iter().sum();
+                for l in 1..levels {
+                    // A little smoothing keeps a level EM never saw from reaching zero.
+                    let new = (nf[l] + 0.01) / (sum + 0.01 * (levels - 1) as f64);
+                    change = change.max((new - mf[l]).abs());
+                    mf[l] = new;
+                }
+            }
+            if change < 1e-5 {
+                break;
+            }
+        }
+    }
+    let expected_matches = if em_ran {
+        lambda * candidates as f64
+    } else {
+        config.model.duplicate_share * n_input as f64
+    };
+    let total_pairs =
+        n_input as f64 * n_existing as f64 + n_input as f64 * (n_input as f64 - 1.0) / 2.0;
+    let p = (expected_matches.max(0.5) / total_pairs.max(1.0)).clamp(1e-15, 0.5);
+    let fields = config
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(f, spec)| {
+            let levels = level_count(spec.kind);
+            let uf = if u[f].len() == levels {
+                u[f].clone()
+            } else {
+                vec![1.0 / levels as f64; levels]
+            };
+            let weight = (0..levels)
+                .map(|l| {
+                    if l == 0 {
+                        0.0
+                    } else {
+                        (m[f][l] / uf[l]).log2()
+                    }
+                })
+                .collect();
+            FieldModel {
+                name: spec.name.clone(),
+                levels: super::compare::level_names(spec.kind)
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                m: m[f].clone(),
+                u: uf,
+                weight,
+            }
+        })
+        .collect();
+    Model {
+        fields,
+        prior_bits: (p / (1.0 - p)).log2(),
+        expected_matches,
+        em_ran,
+        em_iterations: iterations,
+        u_pairs,
+    }
+}
+
+impl Model {
+    /// Sum of the level weights of a pattern (no prior, no term frequencies).
+    #[inline]
+    pub fn pattern_weight(&self, pattern: u64) -> f64 {
+        self.fields
+            .iter()
+            .enumerate()
+            .map(|(f, fm)| fm.weight[level_of(pattern, f) as usize])
+            .sum()
+    }
+}
+
+/// Probability from log2 odds.
+pub fn probability(bits: f64) -> f64 {
+    1.0 / (1.0 + (-bits).exp2())
+}
+
+/// Draws a pattern from known m or u, for the EM recovery test.
+#[cfg(test)]
+fn draw(rng: &mut ChaCha8Rng, probs: &[Vec<f64>]) -> u64 {
+    let mut p = 0u64;
+    for (f, levels) in probs.iter().enumerate() {
+        let x: f64 = rng.gen();
+        let mut acc = 0.0;
+        let mut chosen = levels.len() - 1;
+        for (l, &q) in levels.iter().enumerate().skip(1) {
+            acc += q;
+            if x < acc {
+                chosen = l;
+                break;
+            }
+        }
+        p |= (chosen as u64) << (4 * f);
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> MatchConfig {
+        MatchConfig::parse(
+            r#"
+            [[fields]]
+            columns = ["name"]
+            kind = "name"
+            [[fields]]
+            columns = ["born"]
+            kind = "date"
+            [[fields]]
+            columns = ["sex"]
+            kind = "exact"
+            [[fields]]
+            columns = ["place"]
+            kind = "place"
+            [[blocking]]
+            name = "b"
+            keys = ["name:given"]
+            [thresholds]
+            upper = 8
+            lower = 0
+            [model]
+            em_iterations = 200
+        "#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn em_recovers_known_m_from_unlabelled_patterns() {
+        let c = config();
+        let true_m = vec![
+            vec![0.0, 0.6, 0.2, 0.1, 0.05, 0.03, 0.02],
+            vec![0.0, 0.75, 0.03, 0.05, 0.05, 0.07, 0.02, 0.03],
+            vec![0.0, 0.98, 0.02],
+            vec![0.0, 0.5, 0.3, 0.15, 0.05],
+        ];
+        let u = vec![
+            vec![0.0, 0.01, 0.005, 0.01, 0.01, 0.05, 0.915],
+            vec![0.0, 0.002, 0.001, 0.004, 0.02, 0.05, 0.08, 0.843],
+            vec![0.0, 0.5, 0.5],
+            vec![0.0, 0.05, 0.02, 0.08, 0.85],
+        ];
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut patterns = PatternCounts::default();
+        let (matches, non) = (20_000, 80_000);
+        for _ in 0..matches {
+            *patterns.entry(draw(&mut rng, &true_m)).or_insert(0) += 1;
+        }
+        for _ in 0..non {
+            *patterns.entry(draw(&mut rng, &u)).or_insert(0) += 1;
+        }
+        let model = fit(&c, u, 1, &patterns, 100_000, 1_000_000);
+        assert!(model.em_ran);
+        for (f, fm) in model.fields.iter().enumerate() {
+            for l in 1..fm.m.len() {
+                assert!(
+                    (fm.m[l] - true_m[f][l]).abs() < 0.02,
+                    "field {f} level {l}: {} vs {}",
+                    fm.m[l],
+                    true_m[f][l]
+                );
+            }
+        }
+        let share = model.expected_matches / (matches + non) as f64;
+        assert!((share - 0.2).abs() < 0.01, "match share {share}");
+    }
+
+    #[test]
+    fn few_pairs_keep_the_default_m() {
+        let c = config();
+        let u = vec![vec![0.0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.5]; 4];
+        let mut patterns = PatternCounts::default();
+        patterns.insert(0x1111, 5);
+        let model = fit(&c, u, 1, &patterns, 10, 100);
+        assert!(!model.em_ran);
+        assert_eq!(model.fields[0].m, default_m(ComparisonKind::Name));
+    }
+}
