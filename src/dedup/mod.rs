@@ -21,3 +21,6 @@ pub mod read;
 pub mod record;
 pub mod tf;
 pub mod vocab;
+pub mod generate;
+pub mod report;
+pub mod run;
