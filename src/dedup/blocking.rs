@@ -38,6 +38,11 @@ impl KeyPlan {
         self.rules.len()
     }
 
+    /// Bit f set when field f is part of the rule's key.
+    pub fn fields_of(&self, rule: usize) -> u32 {
+        self.rules[rule].iter().fold(0, |m, &(f, _)| m | 1 << f)
+    }
+
     /// Key of a record under a rule; 0 when a part is missing (no block).
     pub fn key(&self, vocab: &Vocab, store: &RecordStore, record: usize, rule: usize) -> u64 {
         let mut parts = [0u64; 8];

@@ -138,6 +138,15 @@ impl Comparator<'_> {
     }
 }
 
+/// Bits of a pattern holding the levels (the top 4 name the blocking rule).
+pub const LEVELS_MASK: u64 = (1 << 60) - 1;
+
+/// The blocking rule recorded in a pattern.
+#[inline]
+pub fn rule_of(pattern: u64) -> usize {
+    (pattern >> 60) as usize
+}
+
 /// Level of field `f` in a packed pattern.
 #[inline]
 pub fn level_of(pattern: u64, f: usize) -> u8 {

@@ -154,8 +154,11 @@ pub enum ConfigError {
     Invalid { path: PathBuf, message: String },
 }
 
-/// Most fields one model compares: levels are packed 4 bits per field into a u64.
-pub const MAX_FIELDS: usize = 16;
+/// Most fields one model compares: levels are packed 4 bits per field into a u64 whose top 4
+/// bits name the blocking rule that produced the pair.
+pub const MAX_FIELDS: usize = 15;
+/// Most blocking rules.
+pub const MAX_RULES: usize = 16;
 
 impl MatchConfig {
     /// Reads and checks a configuration file.
@@ -213,6 +216,9 @@ impl MatchConfig {
         }
         if self.blocking.is_empty() {
             problems.push("no [[blocking]] rule".into());
+        }
+        if self.blocking.len() > MAX_RULES {
+            problems.push(format!("at most {MAX_RULES} blocking rules"));
         }
         for rule in &self.blocking {
             if rule.keys.is_empty() {

@@ -161,11 +161,13 @@ pub fn link(
     );
     timings.u_sample = t.elapsed().as_secs_f64();
     let t = Instant::now();
+    let blocked: Vec<u32> = (0..rules).map(|r| plan.fields_of(r)).collect();
     let model = model::fit(
         config,
         u,
         u_pairs,
         &patterns,
+        &blocked,
         input.len(),
         registry.store.len(),
     );
@@ -332,7 +334,8 @@ fn candidates(
                                 continue;
                             }
                             per_rule[r] += 1;
-                            let pattern = cmp.pattern(input, i, store, j as usize, &mut scratch);
+                            let pattern = cmp.pattern(input, i, store, j as usize, &mut scratch)
+                                | (r as u64) << 60;
                             out.push(Pair {
                                 input: i as u32,
                                 other: match side {

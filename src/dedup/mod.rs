@@ -24,3 +24,4 @@ pub mod vocab;
 pub mod generate;
 pub mod report;
 pub mod run;
+pub mod step;

@@ -4,7 +4,7 @@
 //! patterns among candidate pairs (Splink's recipe). The prior is the chance that two random
 //! records are the same person, from the number of matches EM finds.
 
-use super::compare::{level_count, level_of, Comparator, Scratch, NULL};
+use super::compare::{level_count, level_of, rule_of, Comparator, Scratch, NULL};
 use super::config::{ComparisonKind, MatchConfig};
 use super::hash::FastMap;
 use super::record::RecordStore;
@@ -132,11 +132,18 @@ pub fn estimate_u(
 pub type PatternCounts = FastMap<u64, u64>;
 
 /// Fits m by EM with u fixed, then the prior from the expected number of matches.
+///
+/// Patterns carry the blocking rule that produced them (top 4 bits); `blocked[rule]` has bit f
+/// set for the fields of that rule's key. Those fields are left out of the pair's likelihood:
+/// pairs blocked on a field agree on it whether or not they match, so its agreement there is
+/// no evidence, and counting it would make every candidate look like a match (Splink trains
+/// each blocking rule's pairs without that rule's fields for the same reason).
 pub fn fit(
     config: &MatchConfig,
     u: Vec<Vec<f64>>,
     u_pairs: usize,
     patterns: &PatternCounts,
+    blocked: &[u32],
     n_input: usize,
     n_existing: usize,
 ) -> Model {
@@ -154,10 +161,11 @@ pub fn fit(
             let mut num: Vec<Vec<f64>> = m.iter().map(|l| vec![0.0; l.len()]).collect();
             let mut matched = 0.0;
             for &(p, count) in &list {
+                let skip = blocked.get(rule_of(p)).copied().unwrap_or(0);
                 let (mut lm, mut lu) = (0.0f64, 0.0f64);
                 for f in 0..nf {
                     let l = level_of(p, f) as usize;
-                    if l != NULL as usize {
+                    if l != NULL as usize && skip & (1 << f) == 0 {
                         lm += m[f][l].ln();
                         lu += u[f][l].ln();
                     }
@@ -169,7 +177,7 @@ pub fn fit(
                 matched += w;
                 for (f, n) in num.iter_mut().enumerate() {
                     let l = level_of(p, f) as usize;
-                    if l != NULL as usize {
+                    if l != NULL as usize && skip & (1 << f) == 0 {
                         n[l] += w;
                     }
                 }
@@ -334,7 +342,7 @@ mod tests {
         for _ in 0..non {
             *patterns.entry(draw(&mut rng, &u)).or_insert(0) += 1;
         }
-        let model = fit(&c, u, 1, &patterns, 100_000, 1_000_000);
+        let model = fit(&c, u, 1, &patterns, &[0], 100_000, 1_000_000);
         assert!(model.em_ran);
         for (f, fm) in model.fields.iter().enumerate() {
             for l in 1..fm.m.len() {
@@ -356,7 +364,7 @@ mod tests {
         let u = vec![vec![0.0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.5]; 4];
         let mut patterns = PatternCounts::default();
         patterns.insert(0x1111, 5);
-        let model = fit(&c, u, 1, &patterns, 10, 100);
+        let model = fit(&c, u, 1, &patterns, &[0], 10, 100);
         assert!(!model.em_ran);
         assert_eq!(model.fields[0].m, default_m(ComparisonKind::Name));
     }
