@@ -17,20 +17,39 @@ pub struct KeyPlan {
 }
 
 impl KeyPlan {
+    /// The blocking rules.
     pub fn new(config: &MatchConfig) -> Self {
-        let rules = config
-            .blocking
-            .iter()
-            .map(|r| {
-                r.keys
-                    .iter()
+        Self::from_keys(
+            config,
+            config.blocking.iter().map(|r| (r.name.as_str(), r.keys.as_slice())),
+        )
+    }
+
+    /// The keys of the EM training sessions.
+    pub fn training(config: &MatchConfig) -> Self {
+        Self::from_keys(
+            config,
+            config.training.iter().map(|s| (s.name.as_str(), s.keys.as_slice())),
+        )
+    }
+
+    fn from_keys<'a>(
+        config: &MatchConfig,
+        rules: impl Iterator<Item = (&'a str, &'a [String])>,
+    ) -> Self {
+        let mut names = Vec::new();
+        let mut parsed = Vec::new();
+        for (name, keys) in rules {
+            names.push(name.to_string());
+            parsed.push(
+                keys.iter()
                     .map(|k| config.parse_key(k).expect("keys checked on load"))
-                    .collect()
-            })
-            .collect();
+                    .collect(),
+            );
+        }
         Self {
-            names: config.blocking.iter().map(|r| r.name.clone()).collect(),
-            rules,
+            names,
+            rules: parsed,
         }
     }
 

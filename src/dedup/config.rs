@@ -84,6 +84,20 @@ pub struct BlockingRule {
     pub keys: Vec<String>,
 }
 
+/// An EM training session (Splink's recipe): pairs sharing the session's keys train the m
+/// probabilities of the listed fields only. Within such pairs, agreement on the keys, and on
+/// fields that follow from them (a child's birth year and the parents'), is no evidence, so
+/// those fields are left out; each field should be trained where it is independent of the keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingSession {
+    pub name: String,
+    /// `field:transform` parts, as in blocking rules.
+    pub keys: Vec<String>,
+    /// Fields whose m this session estimates.
+    pub train: Vec<String>,
+}
+
 /// Decision thresholds on the posterior match weight (log2 odds: 0 is 50 %, 6.6 is 99 %,
 /// 10 is 99.9 %).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -107,6 +121,10 @@ pub struct ModelParams {
     /// Blocks with more records than this on one side are skipped and reported: a key shared
     /// by thousands of records says nothing and would swamp the comparison.
     pub max_block_size: usize,
+    /// Input records sampled for each training session (enough for stable m, cheap).
+    pub training_records: usize,
+    /// Training blocks larger than this are skipped (common names add namesakes, not signal).
+    pub training_max_block: usize,
     /// Expected share of input records that have a duplicate, used when EM cannot estimate it.
     pub duplicate_share: f64,
     /// Bound on a term-frequency adjustment, in bits, so one rare value cannot decide alone.
@@ -121,7 +139,9 @@ impl Default for ModelParams {
             em_iterations: 30,
             em_min_pairs: 2_000,
             u_sample_pairs: 1_000_000,
-            max_block_size: 5_000,
+            max_block_size: 1_000,
+            training_records: 30_000,
+            training_max_block: 300,
             duplicate_share: 0.05,
             tf_max_bits: 8.0,
             seed: 20_240_601,
@@ -138,6 +158,9 @@ pub struct MatchConfig {
     pub register: String,
     pub fields: Vec<FieldSpec>,
     pub blocking: Vec<BlockingRule>,
+    /// EM training sessions; fields no session trains keep their default m.
+    #[serde(default)]
+    pub training: Vec<TrainingSession>,
     pub thresholds: Thresholds,
     #[serde(default)]
     pub model: ModelParams,
@@ -227,6 +250,27 @@ impl MatchConfig {
             for key in &rule.keys {
                 if let Err(e) = self.parse_key(key) {
                     problems.push(format!("blocking rule {}: {e}", rule.name));
+                }
+            }
+        }
+        if self.training.len() > MAX_RULES {
+            problems.push(format!("at most {MAX_RULES} training sessions"));
+        }
+        for s in &self.training {
+            for key in &s.keys {
+                if let Err(e) = self.parse_key(key) {
+                    problems.push(format!("training session {}: {e}", s.name));
+                }
+            }
+            for f in &s.train {
+                if !self.fields.iter().any(|x| &x.name == f) {
+                    problems.push(format!("training session {}: no field {f}", s.name));
+                }
+                if s.keys.iter().any(|k| k.split(':').next() == Some(f.as_str())) {
+                    problems.push(format!(
+                        "training session {}: {f} is one of its keys and cannot be trained by it",
+                        s.name
+                    ));
                 }
             }
         }

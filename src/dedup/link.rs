@@ -5,7 +5,7 @@
 use super::blocking::{BlockIndex, KeyPlan};
 use super::compare::{different_level, level_of, Comparator, Scratch};
 use super::config::{Decision, MatchConfig};
-use super::model::{self, Model, PatternCounts};
+use super::model::{self, Model, PatternCounts, SessionPairs};
 use super::record::RecordStore;
 use super::tf::Frequencies;
 use super::vocab::Vocab;
@@ -17,14 +17,31 @@ use std::time::Instant;
 #[derive(Debug, Clone)]
 pub struct Registry {
     pub store: RecordStore,
+    /// Index of the blocking rules.
     pub index: BlockIndex,
+    /// Index of the EM training sessions' keys.
+    pub training: BlockIndex,
 }
 
 impl Registry {
     pub fn build(config: &MatchConfig, vocab: &Vocab, store: RecordStore) -> Self {
-        let plan = KeyPlan::new(config);
-        let index = BlockIndex::build(&plan, vocab, &store, config.model.max_block_size);
-        Self { store, index }
+        let index = BlockIndex::build(
+            &KeyPlan::new(config),
+            vocab,
+            &store,
+            config.model.max_block_size,
+        );
+        let training = BlockIndex::build(
+            &KeyPlan::training(config),
+            vocab,
+            &store,
+            config.model.training_max_block,
+        );
+        Self {
+            store,
+            index,
+            training,
+        }
     }
     /// An empty registry (linking within the input only).
     pub fn empty(config: &MatchConfig) -> Self {
@@ -99,6 +116,8 @@ pub struct Timings {
     pub index_input: f64,
     pub candidates: f64,
     pub u_sample: f64,
+    /// Training sessions: their pairs and EM.
+    pub training: f64,
     pub em: f64,
     pub score: f64,
 }
@@ -152,6 +171,9 @@ pub fn link(
         *patterns.entry(p.pattern).or_insert(0) += 1;
     }
     let t = Instant::now();
+    let sessions = training_pairs(&cmp, registry, input);
+    timings.training = t.elapsed().as_secs_f64();
+    let t = Instant::now();
     let stores = [&registry.store, input];
     let (u, u_pairs) = model::estimate_u(
         &cmp,
@@ -166,6 +188,7 @@ pub fn link(
         config,
         u,
         u_pairs,
+        &sessions,
         &patterns,
         &blocked,
         input.len(),
@@ -240,6 +263,71 @@ pub fn link(
         timings,
         frequencies,
     }
+}
+
+/// The pairs of each EM training session: a sample of input records, each against the
+/// registry and earlier input records sharing the session's key (oversized blocks skipped).
+fn training_pairs(cmp: &Comparator, registry: &Registry, input: &RecordStore) -> Vec<SessionPairs> {
+    let config = cmp.config;
+    let plan = KeyPlan::training(config);
+    let max_block = config.model.training_max_block;
+    let index = BlockIndex::build(&plan, cmp.vocab, input, max_block);
+    let step = (input.len() / config.model.training_records.max(1)).max(1);
+    let sample: Vec<usize> = (0..input.len()).step_by(step).collect();
+    config
+        .training
+        .iter()
+        .enumerate()
+        .map(|(s, session)| {
+            let train = session.train.iter().fold(0u32, |m, name| {
+                m | config
+                    .fields
+                    .iter()
+                    .position(|f| &f.name == name)
+                    .map_or(0, |f| 1 << f)
+            });
+            let patterns = sample
+                .par_chunks(1024)
+                .map(|chunk| {
+                    let mut scratch = Scratch::default();
+                    let mut counts = PatternCounts::default();
+                    for &i in chunk {
+                        let key = index.record_keys(i)[s];
+                        for (side, idx, store) in [
+                            (Side::Existing, &registry.training, &registry.store),
+                            (Side::Input, &index, input),
+                        ] {
+                            if idx.rule_count == 0 {
+                                continue;
+                            }
+                            let block = idx.block(s, key);
+                            if block.len() > max_block {
+                                continue;
+                            }
+                            for &j in block {
+                                if side == Side::Input && j as usize >= i {
+                                    break;
+                                }
+                                let p = cmp.pattern(input, i, store, j as usize, &mut scratch);
+                                *counts.entry(p).or_insert(0) += 1;
+                            }
+                        }
+                    }
+                    counts
+                })
+                .reduce(PatternCounts::default, |mut a, b| {
+                    for (k, v) in b {
+                        *a.entry(k).or_insert(0) += v;
+                    }
+                    a
+                });
+            SessionPairs {
+                name: session.name.clone(),
+                patterns,
+                train,
+            }
+        })
+        .collect()
 }
 
 /// Posterior match weight of a pair: prior + level weights + term-frequency adjustments.

@@ -25,3 +25,4 @@ pub mod generate;
 pub mod report;
 pub mod run;
 pub mod step;
+pub mod similarity;

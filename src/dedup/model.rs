@@ -32,11 +32,14 @@ pub struct Model {
     pub prior_bits: f64,
     /// Matches the model expects among the candidate pairs.
     pub expected_matches: f64,
-    /// Whether EM ran (enough candidate pairs) and how many iterations it took.
+    /// Whether the match share was estimated by EM (enough candidate pairs), and its
+    /// iterations.
     pub em_ran: bool,
     pub em_iterations: usize,
     /// Random pairs the u probabilities were measured on.
     pub u_pairs: usize,
+    /// The EM training sessions that estimated m.
+    pub sessions: Vec<SessionStats>,
 }
 
 /// Starting m per level, from what keying and OCR do to a duplicate: mostly exact or folded,
@@ -131,78 +134,180 @@ pub fn estimate_u(
 /// Counts of agreement patterns among candidate pairs.
 pub type PatternCounts = FastMap<u64, u64>;
 
-/// Fits m by EM with u fixed, then the prior from the expected number of matches.
+/// What one EM training session did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SessionStats {
+    pub name: String,
+    pub pairs: u64,
+    /// Matches EM found among the session's pairs.
+    pub matches: f64,
+    pub iterations: usize,
+    pub trained: Vec<String>,
+}
+
+/// One EM training session's pairs and the fields (bit mask) it trains.
+pub struct SessionPairs {
+    pub name: String,
+    pub patterns: PatternCounts,
+    pub train: u32,
+}
+
+/// EM over pattern counts with u fixed. `used(pattern)` is the mask of fields that count in a
+/// pair's likelihood; the m of fields in `update` are re-estimated, the others stay. Returns
+/// the share of matches and the iterations run.
+fn em(
+    m: &mut [Vec<f64>],
+    u: &[Vec<f64>],
+    patterns: &PatternCounts,
+    used: &dyn Fn(u64) -> u32,
+    update: u32,
+    mut lambda: f64,
+    iterations: usize,
+) -> (f64, usize) {
+    let list: Vec<(u64, f64)> = patterns.iter().map(|(&p, &c)| (p, c as f64)).collect();
+    let total: f64 = list.iter().map(|x| x.1).sum();
+    let nf = m.len();
+    let mut run = 0;
+    for _ in 0..iterations {
+        run += 1;
+        let mut num: Vec<Vec<f64>> = m.iter().map(|l| vec![0.0; l.len()]).collect();
+        let mut matched = 0.0;
+        for &(p, count) in &list {
+            let mask = used(p);
+            let (mut lm, mut lu) = (0.0f64, 0.0f64);
+            for f in 0..nf {
+                let l = level_of(p, f) as usize;
+                if l != NULL as usize && mask & (1 << f) != 0 {
+                    lm += m[f][l].ln();
+                    lu += u[f][l].ln();
+                }
+            }
+            let a = lambda.ln() + lm;
+            let b = (1.0 - lambda).ln() + lu;
+            let w = count / (1.0 + (b - a).exp());
+            matched += w;
+            for (f, n) in num.iter_mut().enumerate() {
+                let l = level_of(p, f) as usize;
+                if l != NULL as usize && mask & (1 << f) != 0 {
+                    n[l] += w;
+                }
+            }
+        }
+        let new_lambda = (matched / total.max(1.0)).clamp(1e-12, 1.0 - 1e-9);
+        let mut change = (new_lambda - lambda).abs() / lambda.max(1e-12);
+        lambda = new_lambda;
+        for (f, (mf, nf)) in m.iter_mut().zip(&num).enumerate() {
+            if update & (1 << f) == 0 {
+                continue;
+            }
+            let levels = mf.len();
+            let sum: f64 = nf[1..].iter().sum();
+            for l in 1..levels {
+                // A little smoothing keeps a level EM never saw from reaching zero.
+                let new = (nf[l] + 0.01) / (sum + 0.01 * (levels - 1) as f64);
+                change = change.max((new - mf[l]).abs());
+                mf[l] = new;
+            }
+        }
+        if change < 1e-5 {
+            break;
+        }
+    }
+    (lambda, run)
+}
+
+/// Fits the model: m by EM in each training session (fields no session trains keep their
+/// default), then the prior by EM of the match share alone over the candidate pairs, m and u
+/// fixed.
 ///
-/// Patterns carry the blocking rule that produced them (top 4 bits); `blocked[rule]` has bit f
-/// set for the fields of that rule's key. Those fields are left out of the pair's likelihood:
-/// pairs blocked on a field agree on it whether or not they match, so its agreement there is
-/// no evidence, and counting it would make every candidate look like a match (Splink trains
-/// each blocking rule's pairs without that rule's fields for the same reason).
+/// Candidate patterns carry the blocking rule that produced them (top 4 bits); `blocked[rule]`
+/// has bit f set for the fields of that rule's key. Those fields are left out of the pair's
+/// likelihood when estimating the prior: pairs blocked on a field agree on it whether or not
+/// they match, so there it is no evidence.
+#[allow(clippy::too_many_arguments)]
 pub fn fit(
     config: &MatchConfig,
     u: Vec<Vec<f64>>,
     u_pairs: usize,
-    patterns: &PatternCounts,
+    sessions: &[SessionPairs],
+    candidates: &PatternCounts,
     blocked: &[u32],
     n_input: usize,
     n_existing: usize,
 ) -> Model {
     let nf = config.fields.len();
-    let mut m: Vec<Vec<f64>> = config.fields.iter().map(|f| default_m(f.kind)).collect();
-    let candidates: u64 = patterns.values().sum();
-    let mut lambda =
-        (config.model.duplicate_share * n_input as f64 / candidates.max(1) as f64).clamp(1e-6, 0.5);
-    let mut iterations = 0;
-    let em_ran = candidates as usize >= config.model.em_min_pairs;
-    let list: Vec<(u64, f64)> = patterns.iter().map(|(&p, &c)| (p, c as f64)).collect();
-    if em_ran {
-        for _ in 0..config.model.em_iterations {
-            iterations += 1;
-            let mut num: Vec<Vec<f64>> = m.iter().map(|l| vec![0.0; l.len()]).collect();
-            let mut matched = 0.0;
-            for &(p, count) in &list {
-                let skip = blocked.get(rule_of(p)).copied().unwrap_or(0);
-                let (mut lm, mut lu) = (0.0f64, 0.0f64);
-                for f in 0..nf {
-                    let l = level_of(p, f) as usize;
-                    if l != NULL as usize && skip & (1 << f) == 0 {
-                        lm += m[f][l].ln();
-                        lu += u[f][l].ln();
-                    }
-                }
-                let a = lambda.ln() + lm;
-                let b = (1.0 - lambda).ln() + lu;
-                let post = 1.0 / (1.0 + (b - a).exp());
-                let w = post * count;
-                matched += w;
-                for (f, n) in num.iter_mut().enumerate() {
-                    let l = level_of(p, f) as usize;
-                    if l != NULL as usize && skip & (1 << f) == 0 {
-                        n[l] += w;
-                    }
-                }
+    let all: u32 = (1u32 << nf) - 1;
+    let u: Vec<Vec<f64>> = config
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(f, spec)| {
+            let levels = level_count(spec.kind);
+            match u.get(f) {
+                Some(v) if v.len() == levels => v.clone(),
+                _ => vec![1.0 / levels as f64; levels],
             }
-            lambda = (matched / candidates as f64).clamp(1e-9, 1.0 - 1e-9);
-            let mut change = 0.0f64;
-            for (mf, nf) in m.iter_mut().zip(&num) {
-                let levels = mf.len();
-                let sum: f64 = nf[1..].iter().sum();
-                for l in 1..levels {
-                    // A little smoothing keeps a level EM never saw from reaching zero.
-                    let new = (nf[l] + 0.01) / (sum + 0.01 * (levels - 1) as f64);
-                    change = change.max((new - mf[l]).abs());
-                    mf[l] = new;
+        })
+        .collect();
+    let defaults: Vec<Vec<f64>> = config.fields.iter().map(|f| default_m(f.kind)).collect();
+    // Per field: sum of (session matches x m) and of session matches, to pool sessions.
+    let mut pooled: Vec<Vec<f64>> = defaults.iter().map(|l| vec![0.0; l.len()]).collect();
+    let mut weight = vec![0.0; nf];
+    let mut stats = Vec::new();
+    for s in sessions {
+        let pairs: u64 = s.patterns.values().sum();
+        let mut st = SessionStats {
+            name: s.name.clone(),
+            pairs,
+            ..Default::default()
+        };
+        if (pairs as usize) >= config.model.em_min_pairs {
+            let mut m = defaults.clone();
+            let train = s.train & all;
+            let (lambda, it) = em(
+                &mut m,
+                &u,
+                &s.patterns,
+                &|_| train,
+                train,
+                0.05,
+                config.model.em_iterations,
+            );
+            st.matches = lambda * pairs as f64;
+            st.iterations = it;
+            for f in 0..nf {
+                if train & (1 << f) != 0 {
+                    st.trained.push(config.fields[f].name.clone());
+                    for (p, x) in pooled[f].iter_mut().zip(&m[f]) {
+                        *p += st.matches * x;
+                    }
+                    weight[f] += st.matches;
                 }
-            }
-            if change < 1e-5 {
-                break;
             }
         }
+        stats.push(st);
     }
-    let expected_matches = if em_ran {
-        lambda * candidates as f64
+    let m: Vec<Vec<f64>> = (0..nf)
+        .map(|f| {
+            if weight[f] > 0.0 {
+                pooled[f].iter().map(|x| x / weight[f]).collect()
+            } else {
+                defaults[f].clone()
+            }
+        })
+        .collect();
+
+    let n_candidates: u64 = candidates.values().sum();
+    let em_ran = n_candidates as usize >= config.model.em_min_pairs;
+    let (expected_matches, iterations) = if em_ran {
+        let mut fixed = m.clone();
+        let used = |p: u64| all & !blocked.get(rule_of(p)).copied().unwrap_or(0);
+        let start =
+            (config.model.duplicate_share * n_input as f64 / n_candidates as f64).clamp(1e-9, 0.5);
+        let (lambda, it) = em(&mut fixed, &u, candidates, &used, 0, start, 200);
+        (lambda * n_candidates as f64, it)
     } else {
-        config.model.duplicate_share * n_input as f64
+        (config.model.duplicate_share * n_input as f64, 0)
     };
     let total_pairs =
         n_input as f64 * n_existing as f64 + n_input as f64 * (n_input as f64 - 1.0) / 2.0;
@@ -213,19 +318,8 @@ pub fn fit(
         .enumerate()
         .map(|(f, spec)| {
             let levels = level_count(spec.kind);
-            let uf = if u[f].len() == levels {
-                u[f].clone()
-            } else {
-                vec![1.0 / levels as f64; levels]
-            };
             let weight = (0..levels)
-                .map(|l| {
-                    if l == 0 {
-                        0.0
-                    } else {
-                        (m[f][l] / uf[l]).log2()
-                    }
-                })
+                .map(|l| if l == 0 { 0.0 } else { (m[f][l] / u[f][l]).log2() })
                 .collect();
             FieldModel {
                 name: spec.name.clone(),
@@ -234,7 +328,7 @@ pub fn fit(
                     .map(|s| s.to_string())
                     .collect(),
                 m: m[f].clone(),
-                u: uf,
+                u: u[f].clone(),
                 weight,
             }
         })
@@ -246,6 +340,7 @@ pub fn fit(
         em_ran,
         em_iterations: iterations,
         u_pairs,
+        sessions: stats,
     }
 }
 
@@ -342,7 +437,12 @@ mod tests {
         for _ in 0..non {
             *patterns.entry(draw(&mut rng, &u)).or_insert(0) += 1;
         }
-        let model = fit(&c, u, 1, &patterns, &[0], 100_000, 1_000_000);
+        let session = SessionPairs {
+            name: "all".into(),
+            patterns: patterns.clone(),
+            train: 0b1111,
+        };
+        let model = fit(&c, u, 1, &[session], &patterns, &[0], 100_000, 1_000_000);
         assert!(model.em_ran);
         for (f, fm) in model.fields.iter().enumerate() {
             for l in 1..fm.m.len() {
@@ -364,7 +464,12 @@ mod tests {
         let u = vec![vec![0.0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.5]; 4];
         let mut patterns = PatternCounts::default();
         patterns.insert(0x1111, 5);
-        let model = fit(&c, u, 1, &patterns, &[0], 10, 100);
+        let session = SessionPairs {
+            name: "few".into(),
+            patterns: patterns.clone(),
+            train: 0b1111,
+        };
+        let model = fit(&c, u, 1, &[session], &patterns, &[0], 10, 100);
         assert!(!model.em_ran);
         assert_eq!(model.fields[0].m, default_m(ComparisonKind::Name));
     }

@@ -235,13 +235,14 @@ impl DedupReport {
         let t = &self.times;
         let _ = writeln!(
             s,
-            "Time: {:.1} s (read registry {:.1}, index {:.1}, read input {:.1}, compare {:.1}, u {:.1}, EM {:.1}, score {:.1}, write {:.1}).",
+            "Time: {:.1} s (read registry {:.1}, index {:.1}, read input {:.1}, compare {:.1}, u {:.1}, training {:.1}, EM {:.1}, score {:.1}, write {:.1}).",
             t.total,
             t.read_existing,
             t.index_existing,
             t.read_input,
             t.link.candidates,
             t.link.u_sample,
+            t.link.training,
             t.link.em,
             t.link.score,
             t.write

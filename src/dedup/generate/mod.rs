@@ -180,8 +180,10 @@ impl World {
             family: Weighted::new(names::FAMILY),
             middle_m: Weighted::new(names::MIDDLE_MALE),
             middle_f: Weighted::new(names::MIDDLE_FEMALE),
-            given_m: Weighted::zipf(names::GIVEN_MALE, 0.9),
-            given_f: Weighted::zipf(names::GIVEN_FEMALE, 0.9),
+            // Flat enough that the commonest given name is about 5 % of a sex, as in large
+            // name lists; Zipf 1 would give it 20 %.
+            given_m: Weighted::zipf(names::GIVEN_MALE, 0.5),
+            given_f: Weighted::zipf(names::GIVEN_FEMALE, 0.5),
         }
     }
 
