@@ -5,7 +5,7 @@
 
 use super::config::{KeyTransform, MatchConfig};
 use super::hash::mix;
-use super::record::{name_parts, RecordStore};
+use super::record::{name_parts, RecordStore, View};
 use super::vocab::Vocab;
 use rayon::prelude::*;
 
@@ -64,11 +64,16 @@ impl KeyPlan {
 
     /// Key of a record under a rule; 0 when a part is missing (no block).
     pub fn key(&self, vocab: &Vocab, store: &RecordStore, record: usize, rule: usize) -> u64 {
+        self.key_of(vocab, &store.view(record), rule)
+    }
+
+    /// Key of a record's view under a rule.
+    pub fn key_of(&self, vocab: &Vocab, view: &View, rule: usize) -> u64 {
         let mut parts = [0u64; 8];
         let plan = &self.rules[rule];
         parts[0] = rule as u64 + 1;
         for (i, &(field, t)) in plan.iter().enumerate().take(7) {
-            match part(vocab, store, record, field, t) {
+            match part(vocab, view, field, t) {
                 Some(v) => parts[i + 1] = v,
                 None => return 0,
             }
@@ -83,43 +88,44 @@ impl KeyPlan {
         keys.par_chunks_mut(n.max(1))
             .enumerate()
             .for_each(|(r, out)| {
+                let view = store.view(r);
                 for (k, slot) in out.iter_mut().enumerate() {
-                    *slot = self.key(vocab, store, r, k);
+                    *slot = self.key_of(vocab, &view, k);
                 }
             });
         keys
     }
 }
 
-fn part(vocab: &Vocab, s: &RecordStore, r: usize, f: usize, t: KeyTransform) -> Option<u64> {
-    let folded = |s: &RecordStore| {
-        let tokens = s.tokens(f, r);
+fn part(vocab: &Vocab, v: &View, f: usize, t: KeyTransform) -> Option<u64> {
+    let folded = || {
+        let tokens = v.tokens(f);
         (!tokens.is_empty()).then(|| mix(tokens.iter().map(|&t| vocab.get(t).folded as u64)))
     };
     match t {
-        KeyTransform::GivenPhonetic => name_parts(vocab, s.tokens(f, r)).map(|p| p.given as u64),
+        KeyTransform::GivenPhonetic => name_parts(vocab, v.tokens(f)).map(|p| p.given as u64),
         KeyTransform::FamilyPhonetic => {
-            name_parts(vocab, s.tokens(f, r)).and_then(|p| p.family.map(u64::from))
+            name_parts(vocab, v.tokens(f)).and_then(|p| p.family.map(u64::from))
         }
         KeyTransform::NamePhonetic => {
-            let tokens = s.tokens(f, r);
+            let tokens = v.tokens(f);
             (!tokens.is_empty()).then(|| mix(tokens.iter().map(|&t| vocab.get(t).phonetic as u64)))
         }
-        KeyTransform::NameFolded | KeyTransform::Folded => folded(s),
+        KeyTransform::NameFolded | KeyTransform::Folded => folded(),
         KeyTransform::Year => {
-            let d = s.date(f, r);
+            let d = v.date(f);
             (!d.is_missing()).then_some(d.year as u64)
         }
         KeyTransform::MonthYear => {
-            let d = s.date(f, r);
+            let d = v.date(f);
             (d.month != 0).then_some(d.year as u64 * 16 + d.month as u64)
         }
         KeyTransform::FullDate => {
-            let d = s.date(f, r);
+            let d = v.date(f);
             d.is_full()
                 .then_some((d.year as u64) << 16 | (d.month as u64) << 8 | d.day as u64)
         }
-        KeyTransform::Value => s.value(f, r).map(u64::from),
+        KeyTransform::Value => v.value(f).map(u64::from),
     }
 }
 

@@ -2,7 +2,7 @@
 //! Level 0 is "missing on either side", which is never evidence.
 
 use super::config::{ComparisonKind, MatchConfig};
-use super::record::{DateKey, RecordStore};
+use super::record::{DateKey, RecordStore, View};
 use super::similarity::jaro_winkler;
 use super::vocab::{TokenId, Vocab};
 
@@ -91,18 +91,23 @@ impl Comparator<'_> {
         b: usize,
         scratch: &mut Scratch,
     ) -> u64 {
+        self.pattern_of(&sa.view(a), &sb.view(b), scratch)
+    }
+
+    /// Packed levels of every field for two record views.
+    pub fn pattern_of(&self, va: &View, vb: &View, scratch: &mut Scratch) -> u64 {
         let mut p = 0u64;
         for (f, spec) in self.config.fields.iter().enumerate() {
             let level = match spec.kind {
                 ComparisonKind::Name => compare_names(
                     self.vocab,
-                    sa.tokens(f, a),
-                    sb.tokens(f, b),
+                    va.tokens(f),
+                    vb.tokens(f),
                     spec.similar,
                     scratch,
                 ),
-                ComparisonKind::Date => compare_dates(sa.date(f, a), sb.date(f, b)),
-                ComparisonKind::Exact => match (sa.value(f, a), sb.value(f, b)) {
+                ComparisonKind::Date => compare_dates(va.date(f), vb.date(f)),
+                ComparisonKind::Exact => match (va.value(f), vb.value(f)) {
                     (Some(x), Some(y)) => {
                         if x == y {
                             1
@@ -112,19 +117,20 @@ impl Comparator<'_> {
                     }
                     _ => NULL,
                 },
-                ComparisonKind::Id => match (sa.value(f, a), sb.value(f, b)) {
-                    (Some(x), Some(y)) => {
-                        compare_ids(self.vocab.values.resolve(x), self.vocab.values.resolve(y))
-                    }
+                ComparisonKind::Id => match (va.value(f), vb.value(f)) {
+                    (Some(x), Some(y)) => compare_ids(
+                        self.vocab.values.resolve(x),
+                        self.vocab.values.resolve(y),
+                    ),
                     _ => NULL,
                 },
                 ComparisonKind::Place => {
-                    compare_places(self.vocab, sa.tokens(f, a), sb.tokens(f, b), spec.similar)
+                    compare_places(self.vocab, va.tokens(f), vb.tokens(f), spec.similar)
                 }
                 ComparisonKind::Text => compare_text(
                     self.vocab,
-                    sa.tokens(f, a),
-                    sb.tokens(f, b),
+                    va.tokens(f),
+                    vb.tokens(f),
                     spec.similar,
                     scratch,
                 ),

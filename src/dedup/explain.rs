@@ -33,13 +33,14 @@ impl Explainer<'_> {
         b: usize,
     ) -> String {
         let mut out = String::new();
+        let (va, vb) = (sa.view(a), sb.view(b));
         for (f, spec) in self.config.fields.iter().enumerate() {
             let level = level_of(pattern, f) as usize;
             let name = level_names(spec.kind)[level];
             let base = self.model.fields[f].weight[level];
             let tf = self
                 .frequencies
-                .adjustment(self.vocab, f, pattern, sa, a, sb, b);
+                .adjustment(self.vocab, f, pattern, &va, &vb);
             if level == 0 {
                 let _ = write!(out, "{} missing 0; ", spec.name);
             } else if tf.abs() >= 0.05 {

@@ -344,8 +344,9 @@ pub fn score_pair(
     b: usize,
 ) -> f64 {
     let mut score = model.prior_bits + model.pattern_weight(pattern);
+    let (va, vb) = (sa.view(a), sb.view(b));
     for f in 0..config.fields.len() {
-        score += tf.adjustment(vocab, f, pattern, sa, a, sb, b);
+        score += tf.adjustment(vocab, f, pattern, &va, &vb);
     }
     score
 }
@@ -391,6 +392,7 @@ fn candidates(
             let end = ((c + 1) * CHUNK).min(input.len());
             for i in c * CHUNK..end {
                 let ki = input_index.record_keys(i);
+                let vi = input.view(i);
                 for r in 0..rules {
                     let key = ki[r];
                     if key == 0 {
@@ -422,8 +424,9 @@ fn candidates(
                                 continue;
                             }
                             per_rule[r] += 1;
-                            let pattern = cmp.pattern(input, i, store, j as usize, &mut scratch)
-                                | (r as u64) << 60;
+                            let pattern =
+                                cmp.pattern_of(&vi, &store.view(j as usize), &mut scratch)
+                                    | (r as u64) << 60;
                             out.push(Pair {
                                 input: i as u32,
                                 other: match side {

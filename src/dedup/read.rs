@@ -148,10 +148,11 @@ pub fn read_into(
             .map(str::to_string)
             .collect();
         columns = map_columns(config, &headers);
-        let mut record = csv::StringRecord::new();
+        // Byte records: only the configured columns are checked as UTF-8, not all seventy.
+        let mut record = csv::ByteRecord::new();
         let mut row = 0u32;
         loop {
-            match rdr.read_record(&mut record) {
+            match rdr.read_byte_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
@@ -163,7 +164,24 @@ pub fn read_into(
                 }
             }
             row += 1;
-            fill(&mut values, &columns, |c| record.get(c));
+            let mut bad = None;
+            fill(&mut values, &columns, |c| {
+                let bytes = record.get(c)?;
+                match std::str::from_utf8(bytes) {
+                    Ok(text) => Some(text),
+                    Err(_) => {
+                        bad = Some(c);
+                        None
+                    }
+                }
+            });
+            if let Some(c) = bad {
+                return Err(ReadError::Row {
+                    path: path.into(),
+                    row: row as usize,
+                    message: format!("column {} is not UTF-8 text", c + 1),
+                });
+            }
             push(store, vocab, &values, source, row);
             summary.records += 1;
         }
@@ -182,7 +200,7 @@ pub fn read_into(
 fn fill<'a>(
     values: &mut [String],
     columns: &[Vec<usize>],
-    cell: impl Fn(usize) -> Option<&'a str>,
+    mut cell: impl FnMut(usize) -> Option<&'a str>,
 ) {
     for (v, cols) in values.iter_mut().zip(columns) {
         v.clear();

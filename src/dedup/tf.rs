@@ -6,7 +6,7 @@
 use super::compare::{level_of, name};
 use super::config::{ComparisonKind, MatchConfig};
 use super::hash::{mix, FastMap};
-use super::record::{name_parts, RecordStore};
+use super::record::{name_parts, RecordStore, View};
 use super::vocab::Vocab;
 use std::hash::Hash;
 
@@ -92,7 +92,7 @@ impl Frequencies {
                         let mut c = Counts::default();
                         for s in stores {
                             for r in 0..s.len() {
-                                if let Some(k) = folded_key(vocab, s, f, r) {
+                                if let Some(k) = folded_key(vocab, s.tokens(f, r)) {
                                     c.add(k);
                                 }
                             }
@@ -112,16 +112,7 @@ impl Frequencies {
 
     /// Bits to add to field `f`'s weight at `level` for this pair: log2 of how much rarer than
     /// an average value the agreed value is (negative for common values), bounded.
-    pub fn adjustment(
-        &self,
-        vocab: &Vocab,
-        f: usize,
-        pattern: u64,
-        sa: &RecordStore,
-        a: usize,
-        sb: &RecordStore,
-        b: usize,
-    ) -> f64 {
+    pub fn adjustment(&self, vocab: &Vocab, f: usize, pattern: u64, va: &View, vb: &View) -> f64 {
         let level = level_of(pattern, f);
         let bits = match &self.fields[f] {
             FieldFrequencies::None => return 0.0,
@@ -134,8 +125,8 @@ impl Frequencies {
                     return 0.0;
                 }
                 let with_middle = level != name::FAMILY_GIVEN;
-                let share = |s: &RecordStore, r: usize| -> (f64, f64) {
-                    let Some(p) = name_parts(vocab, s.tokens(f, r)) else {
+                let share = |v: &View| -> (f64, f64) {
+                    let Some(p) = name_parts(vocab, v.tokens(f)) else {
                         return (1.0, 1.0);
                     };
                     let mut share = given.share(&p.given);
@@ -151,8 +142,8 @@ impl Frequencies {
                     (share, expected)
                 };
                 // The more common of the two spellings: the conservative choice.
-                let (s1, e1) = share(sa, a);
-                let (s2, e2) = share(sb, b);
+                let (s1, e1) = share(va);
+                let (s2, e2) = share(vb);
                 if s1 >= s2 {
                     (e1 / s1).log2()
                 } else {
@@ -163,18 +154,15 @@ impl Frequencies {
                 if !(1..=2).contains(&level) {
                     return 0.0;
                 }
-                let share = |s: &RecordStore, r: usize| {
-                    folded_key(vocab, s, f, r).map_or(1.0, |k| c.share(&k))
-                };
-                (c.expected / share(sa, a).max(share(sb, b))).log2()
+                let share = |v: &View| folded_key(vocab, v.tokens(f)).map_or(1.0, |k| c.share(&k));
+                (c.expected / share(va).max(share(vb))).log2()
             }
         };
         bits.clamp(-self.max_bits, self.max_bits)
     }
 }
 
-fn folded_key(vocab: &Vocab, s: &RecordStore, f: usize, r: usize) -> Option<u64> {
-    let t = s.tokens(f, r);
+fn folded_key(vocab: &Vocab, t: &[u32]) -> Option<u64> {
     (!t.is_empty()).then(|| mix(t.iter().map(|&t| vocab.get(t).folded as u64)))
 }
 
@@ -220,7 +208,7 @@ mod tests {
         };
         let adj = |a: usize, b: usize| {
             let p = cmp.pattern(&s, a, &s, b, &mut Scratch::default());
-            tf.adjustment(&vocab, 0, p, &s, a, &s, b)
+            tf.adjustment(&vocab, 0, p, &s.view(a), &s.view(b))
         };
         let common = adj(0, 4); // Nguyễn Thị Lan twice
         let rare = adj(200, 201); // Tạ Diệu Huyền twice
