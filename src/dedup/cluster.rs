@@ -56,6 +56,26 @@ pub enum Resolution {
     Conflict { existing: Vec<u32>, link: usize },
 }
 
+/// Demotes, per input record, `duplicate` links to registry records scoring more than `margin`
+/// bits below its best one: the registry holds each person once.
+pub fn demote_weaker(links: &mut [Link], n_input: usize, margin: f64) {
+    let mut best = vec![f64::NEG_INFINITY; n_input];
+    for l in links.iter() {
+        if l.decision == Decision::Duplicate && l.side == Side::Existing {
+            let b = &mut best[l.input as usize];
+            *b = b.max(l.score);
+        }
+    }
+    for l in links.iter_mut() {
+        if l.decision == Decision::Duplicate
+            && l.side == Side::Existing
+            && l.score < best[l.input as usize] - margin
+        {
+            l.decision = Decision::Possible;
+        }
+    }
+}
+
 /// Marks conflicting links and resolves every input record.
 pub fn resolve(links: &mut [Link], n_input: usize, n_existing: usize) -> Vec<Resolution> {
     let node = |side: Side, id: u32| match side {
@@ -171,5 +191,19 @@ mod tests {
         assert_eq!(r[6], Resolution::New);
         assert!(links[3].conflict && links[4].conflict);
         assert!(!links[1].conflict);
+    }
+
+    #[test]
+    fn a_much_weaker_registry_match_is_only_possible() {
+        let mut links = vec![
+            link(0, Side::Existing, 5, Decision::Duplicate),
+            link(0, Side::Existing, 6, Decision::Duplicate),
+        ];
+        links[0].score = 60.0;
+        links[1].score = 20.0;
+        demote_weaker(&mut links, 1, 10.0);
+        assert_eq!(links[1].decision, Decision::Possible);
+        let r = resolve(&mut links, 1, 10);
+        assert!(matches!(r[0], Resolution::Existing { existing: 5, .. }));
     }
 }

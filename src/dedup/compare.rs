@@ -18,6 +18,7 @@ pub fn level_names(kind: ComparisonKind) -> &'static [&'static str] {
             "phonetic",
             "family_given",
             "similar",
+            "given_only",
             "different",
         ],
         ComparisonKind::Date => &[
@@ -54,7 +55,8 @@ pub mod name {
     pub const PHONETIC: u8 = 3;
     pub const FAMILY_GIVEN: u8 = 4;
     pub const SIMILAR: u8 = 5;
-    pub const DIFFERENT: u8 = 6;
+    pub const GIVEN_ONLY: u8 = 6;
+    pub const DIFFERENT: u8 = 7;
 }
 
 /// Date levels.
@@ -175,8 +177,8 @@ fn phonetic_id(v: &Vocab, t: TokenId) -> u32 {
     v.get(t).phonetic
 }
 
-/// exact, folded, phonetic, family_given (middle dropped or changed), similar (family alike and
-/// given name Jaro-Winkler close), different.
+/// exact, folded, phonetic, family_given (middle dropped or changed), similar (family and given
+/// names alike), given_only (given names alike, family not), different.
 pub fn compare_names(
     vocab: &Vocab,
     a: &[TokenId],
@@ -205,10 +207,14 @@ pub fn compare_names(
         }
         // Similar: the family names alike and the given names alike, each on its own, so that
         // twins named Hùng and Dũng stay apart even though their full names differ by a letter.
-        if words_alike(vocab, a[0], b[0], similar, scratch)
-            && words_alike(vocab, ga, gb, similar, scratch)
-        {
-            return name::SIMILAR;
+        if words_alike(vocab, ga, gb, similar, scratch) {
+            // A family name garbled beyond recognition, or changed (a child may take the
+            // mother's): weaker, but not the different person a different given name is.
+            return if words_alike(vocab, a[0], b[0], similar, scratch) {
+                name::SIMILAR
+            } else {
+                name::GIVEN_ONLY
+            };
         }
         return name::DIFFERENT;
     }
@@ -272,11 +278,15 @@ pub fn compare_dates(a: DateKey, b: DateKey) -> u8 {
     if a.year == b.year && a.month != 0 && a.month == b.month {
         return date::MONTH_YEAR;
     }
-    if a.year == b.year {
+    // Two full dates that share only their year name two days months apart: siblings, not a
+    // slip. The year levels are for partial dates (`1998` against `05.03.1998`) and for a year
+    // miscounted by one on an otherwise equal date.
+    let partial = !a.is_full() || !b.is_full();
+    if a.year == b.year && partial {
         // Same precision and equal (`03.1998` twice, `1998` twice) is as close as they can be.
         return date::YEAR;
     }
-    if a.year.abs_diff(b.year) == 1 {
+    if a.year.abs_diff(b.year) == 1 && (partial || (a.day == b.day && a.month == b.month)) {
         return date::YEAR_OFF_BY_ONE;
     }
     date::DIFFERENT
@@ -443,6 +453,9 @@ mod tests {
         assert_eq!(names("Nguyễn Văn An", "Nguyễn An"), "family_given");
         assert_eq!(names("Lê Thị Thắm", "Lê Thị Thắrn"), "similar");
         assert_eq!(names("Lê Văn Hùng", "Lê Văn Dũng"), "different");
+        assert_eq!(names("Nguyễn Thị Lan", "Ngiiyễng Thị Lan"), "similar");
+        assert_eq!(names("Võ Ngọc Sen", "D0 Ngoc Sen"), "given_only");
+        assert_eq!(names("Võ Ngọc Sen", "Võ Ngọc Mai"), "different");
         assert_eq!(names("Nguyễn Văn An", "Trần Văn Bình"), "different");
         assert_eq!(names("", "Trần Văn Bình"), "missing");
     }
@@ -461,8 +474,10 @@ mod tests {
         assert_eq!(dates("05.03.1998", "28.03.1998"), "month_year");
         assert_eq!(dates("05.03.1998", "1998"), "year");
         assert_eq!(dates("1998", "1998"), "year");
-        assert_eq!(dates("05.03.1998", "10.10.1998"), "year");
+        assert_eq!(dates("05.03.1998", "10.10.1998"), "different");
         assert_eq!(dates("05.03.1998", "1999"), "year_off_by_one");
+        assert_eq!(dates("05.03.2009", "05.03.2010"), "year_off_by_one");
+        assert_eq!(dates("05.03.1998", "10.10.1999"), "different");
         assert_eq!(dates("05.03.1998", "05.03.1978"), "typo");
         assert_eq!(dates("05.03.1998", "12.11.1985"), "different");
         assert_eq!(dates("", "1998"), "missing");

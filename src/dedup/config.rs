@@ -105,6 +105,15 @@ pub struct TrainingSession {
 pub struct Thresholds {
     pub upper: f64,
     pub lower: f64,
+    /// The registry holds each person once: when an input record is a duplicate of several
+    /// registry records, those scoring this many bits below its best are demoted to `possible`
+    /// (a sibling, a namesake); the rest stay and make a conflict.
+    #[serde(default = "default_margin")]
+    pub margin: f64,
+}
+
+fn default_margin() -> f64 {
+    10.0
 }
 
 /// Estimation parameters.

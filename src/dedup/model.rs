@@ -46,7 +46,7 @@ pub struct Model {
 /// rarely different. EM replaces them when it has enough pairs.
 fn default_m(kind: ComparisonKind) -> Vec<f64> {
     match kind {
-        ComparisonKind::Name => vec![0.0, 0.55, 0.2, 0.08, 0.07, 0.06, 0.04],
+        ComparisonKind::Name => vec![0.0, 0.55, 0.2, 0.08, 0.07, 0.05, 0.02, 0.03],
         ComparisonKind::Date => vec![0.0, 0.7, 0.03, 0.05, 0.05, 0.1, 0.02, 0.05],
         ComparisonKind::Exact => vec![0.0, 0.97, 0.03],
         ComparisonKind::Place => vec![0.0, 0.55, 0.2, 0.15, 0.1],
@@ -417,13 +417,13 @@ mod tests {
     fn em_recovers_known_m_from_unlabelled_patterns() {
         let c = config();
         let true_m = vec![
-            vec![0.0, 0.6, 0.2, 0.1, 0.05, 0.03, 0.02],
+            vec![0.0, 0.6, 0.2, 0.1, 0.05, 0.02, 0.01, 0.02],
             vec![0.0, 0.75, 0.03, 0.05, 0.05, 0.07, 0.02, 0.03],
             vec![0.0, 0.98, 0.02],
             vec![0.0, 0.5, 0.3, 0.15, 0.05],
         ];
         let u = vec![
-            vec![0.0, 0.01, 0.005, 0.01, 0.01, 0.05, 0.915],
+            vec![0.0, 0.01, 0.005, 0.01, 0.01, 0.03, 0.02, 0.915],
             vec![0.0, 0.002, 0.001, 0.004, 0.02, 0.05, 0.08, 0.843],
             vec![0.0, 0.5, 0.5],
             vec![0.0, 0.05, 0.02, 0.08, 0.85],

@@ -74,6 +74,7 @@ pub fn run_files(run: &FileRun) -> Result<FileRunResult, DedupError> {
     rep.vocabulary_words = vocab.token_count();
 
     let mut linkage = link::link(config, &vocab, &registry, &input);
+    cluster::demote_weaker(&mut linkage.links, input.len(), config.thresholds.margin);
     let resolutions = cluster::resolve(&mut linkage.links, input.len(), registry.store.len());
     rep.count(&linkage, &resolutions, &input, &registry.store);
     if let Some(truth) = run.truth {

@@ -163,6 +163,7 @@ impl BatchStep for DedupStep {
             return Ok(Vec::new());
         }
         let mut linkage = link::link(&self.config, &vocab, &self.registry, &input);
+        cluster::demote_weaker(&mut linkage.links, input.len(), self.config.thresholds.margin);
         let resolutions = cluster::resolve(&mut linkage.links, input.len(), self.registry.store.len());
         let explainer = Explainer {
             config: &self.config,

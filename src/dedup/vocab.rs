@@ -19,7 +19,8 @@ pub struct Token {
     pub folded: u32,
     /// Id of the phonetic key in [`Vocab::phonetic`].
     pub phonetic: u32,
-    /// Id of the OCR skeleton (folded, look-alike letters merged) in [`Vocab::phonetic`].
+    /// Id of the OCR skeleton (phonetic key after merging look-alike letters) in
+    /// [`Vocab::phonetic`].
     pub skeleton: u32,
     /// An administrative or institution word (`xã`, `huyện`, `bệnh viện`) that says nothing
     /// about which place is meant.
@@ -130,9 +131,9 @@ impl Vocab {
     }
 }
 
-/// Folded text with the letter groups OCR confuses merged (`rn` -> `m`, `cl` -> `d`, `ii` -> `u`,
-/// digits read for letters): `Thắrn` and `Thắm` share a skeleton. Marked `#` so a skeleton never
-/// equals a phonetic key in the shared interner.
+/// The phonetic key of a folded word with the letter groups OCR confuses merged (`rn` -> `m`,
+/// `cl` -> `d`, `ii` -> `u`, digits read for letters): `Thắrn` and `Thắm`, `Ngiiyễng` and
+/// `Nguyễn` share a skeleton.
 pub fn ocr_skeleton(folded: &str) -> String {
     let mut s = folded
         .replace("rn", "m")
@@ -143,15 +144,14 @@ pub fn ocr_skeleton(folded: &str) -> String {
         .chars()
         .map(|c| match c {
             '0' => 'o',
-            '1' | 'i' | '|' => 'l',
+            '1' | '|' => 'l',
             '5' => 's',
             '8' => 'b',
             '6' => 'o',
             c => c,
         })
         .collect();
-    s.insert(0, '#');
-    s
+    syllable_key(&s)
 }
 
 /// Splits a name into words: whitespace, with stray punctuation trimmed.
