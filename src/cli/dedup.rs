@@ -56,7 +56,9 @@ pub struct DedupArgs {
 pub fn execute(args: DedupArgs) -> anyhow::Result<Exit> {
     if let Some(j) = args.jobs.filter(|j| *j > 0) {
         // Fails only if a pool exists already, which then serves as well.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(j)
+            .build_global();
     }
     let (config, label) = resolve_config(&args)?;
     let result = run_files(&FileRun {

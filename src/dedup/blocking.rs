@@ -21,7 +21,10 @@ impl KeyPlan {
     pub fn new(config: &MatchConfig) -> Self {
         Self::from_keys(
             config,
-            config.blocking.iter().map(|r| (r.name.as_str(), r.keys.as_slice())),
+            config
+                .blocking
+                .iter()
+                .map(|r| (r.name.as_str(), r.keys.as_slice())),
         )
     }
 
@@ -29,7 +32,10 @@ impl KeyPlan {
     pub fn training(config: &MatchConfig) -> Self {
         Self::from_keys(
             config,
-            config.training.iter().map(|s| (s.name.as_str(), s.keys.as_slice())),
+            config
+                .training
+                .iter()
+                .map(|s| (s.name.as_str(), s.keys.as_slice())),
         )
     }
 

@@ -120,10 +120,9 @@ impl Comparator<'_> {
                     _ => NULL,
                 },
                 ComparisonKind::Id => match (va.value(f), vb.value(f)) {
-                    (Some(x), Some(y)) => compare_ids(
-                        self.vocab.values.resolve(x),
-                        self.vocab.values.resolve(y),
-                    ),
+                    (Some(x), Some(y)) => {
+                        compare_ids(self.vocab.values.resolve(x), self.vocab.values.resolve(y))
+                    }
                     _ => NULL,
                 },
                 ComparisonKind::Place => {
@@ -328,12 +327,7 @@ pub fn compare_ids(a: &str, b: &str) -> u8 {
 
 /// exact, folded, similar (the words that name the place mostly shared, or Jaro-Winkler close),
 /// different.
-pub fn compare_places(
-    vocab: &Vocab,
-    a: &[TokenId],
-    b: &[TokenId],
-    similar: f64,
-) -> u8 {
+pub fn compare_places(vocab: &Vocab, a: &[TokenId], b: &[TokenId], similar: f64) -> u8 {
     if a.is_empty() || b.is_empty() {
         return NULL;
     }

@@ -275,7 +275,10 @@ impl MatchConfig {
                 if !self.fields.iter().any(|x| &x.name == f) {
                     problems.push(format!("training session {}: no field {f}", s.name));
                 }
-                if s.keys.iter().any(|k| k.split(':').next() == Some(f.as_str())) {
+                if s.keys
+                    .iter()
+                    .any(|k| k.split(':').next() == Some(f.as_str()))
+                {
                     problems.push(format!(
                         "training session {}: {f} is one of its keys and cannot be trained by it",
                         s.name

@@ -85,6 +85,85 @@ pub fn percent(p: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dedup::compare::{Comparator, Scratch};
+    use crate::dedup::link::decide;
+    use crate::dedup::model::{fit, PatternCounts};
+
+    #[test]
+    fn explanation_names_levels_weights_prior_and_cap() {
+        let config = MatchConfig::parse(
+            r#"
+            [[fields]]
+            columns = ["name"]
+            kind = "name"
+            cap_when_different = "distinct"
+            [[fields]]
+            columns = ["born"]
+            kind = "date"
+            [[fields]]
+            columns = ["mother"]
+            kind = "name"
+            [[blocking]]
+            name = "b"
+            keys = ["born:date"]
+            [thresholds]
+            upper = 5
+            lower = -100
+        "#,
+        )
+        .unwrap();
+        let mut vocab = Vocab::new();
+        let mut s = RecordStore::new(&config);
+        let src = s.add_source("t");
+        s.push(&mut vocab, &["Lê Văn Hùng", "05.03.1998", ""], src, 1);
+        s.push(
+            &mut vocab,
+            &["LE VAN HUNG", "03.05.1998", "Trần Thị Mai"],
+            src,
+            2,
+        );
+        s.push(
+            &mut vocab,
+            &["Lê Văn Dũng", "05.03.1998", "Trần Thị Mai"],
+            src,
+            3,
+        );
+        let u = vec![
+            vec![0.0, 0.001, 0.001, 0.001, 0.01, 0.01, 0.01, 0.966],
+            vec![0.0, 0.001, 0.001, 0.005, 0.01, 0.02, 0.02, 0.943],
+            vec![0.0, 0.001, 0.001, 0.001, 0.01, 0.01, 0.01, 0.966],
+        ];
+        let model = fit(&config, u, 1, &[], &PatternCounts::default(), &[0], 3, 0);
+        let tf = crate::dedup::tf::Frequencies::count(&config, &vocab, &[&s]);
+        let cmp = Comparator {
+            config: &config,
+            vocab: &vocab,
+        };
+        let ex = Explainer {
+            config: &config,
+            model: &model,
+            frequencies: &tf,
+            vocab: &vocab,
+        };
+        let mut scratch = Scratch::default();
+        let p = cmp.pattern(&s, 0, &s, 1, &mut scratch);
+        let text = ex.explain(p, 12.0, None, &s, 0, &s, 1);
+        assert!(text.starts_with("name folded +"), "{text}");
+        assert!(text.contains("born swapped +"), "{text}");
+        assert!(text.contains("mother missing 0"), "{text}");
+        assert!(text.contains("prior "), "{text}");
+        assert!(text.ends_with("total 12.0 (99.9756 %)"), "{text}");
+        // Twins: a different given name caps the decision, and the explanation says so.
+        let p = cmp.pattern(&s, 0, &s, 2, &mut scratch);
+        let (decision, cap) = decide(&config, 30.0, p);
+        assert_eq!(decision, crate::dedup::config::Decision::Distinct);
+        let text = ex.explain(p, 30.0, cap, &s, 0, &s, 2);
+        assert!(text.contains("name different -"), "{text}");
+        assert!(
+            text.ends_with("capped to distinct: name different"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn percentages_keep_the_digits_that_matter() {

@@ -140,7 +140,13 @@ pub struct DedupReport {
 
 impl DedupReport {
     /// Fills the counts from a linkage and its resolution.
-    pub fn count(&mut self, linkage: &Linkage, resolutions: &[Resolution], input: &RecordStore, existing: &RecordStore) {
+    pub fn count(
+        &mut self,
+        linkage: &Linkage,
+        resolutions: &[Resolution],
+        input: &RecordStore,
+        existing: &RecordStore,
+    ) {
         self.pairs_compared = linkage.pairs;
         self.blocking = linkage.rules.clone();
         self.model = Some(linkage.model.clone());
@@ -170,7 +176,10 @@ impl DedupReport {
                     o.conflict += 1;
                     self.conflicts.push(Conflict {
                         input_row: input.describe(i),
-                        existing_rows: rows.iter().map(|&r| existing.describe(r as usize)).collect(),
+                        existing_rows: rows
+                            .iter()
+                            .map(|&r| existing.describe(r as usize))
+                            .collect(),
                     });
                 }
             }
@@ -210,15 +219,31 @@ impl DedupReport {
             o.new, o.duplicate_of_existing, o.later_copy, o.first_of_cluster, o.possible, o.conflict
         );
         if let Some(m) = &self.model {
+            let sessions: Vec<String> = m
+                .sessions
+                .iter()
+                .map(|s| {
+                    if s.trained.is_empty() {
+                        format!("{} ({} pairs: too few, default m)", s.name, s.pairs)
+                    } else {
+                        format!("{} ({} pairs, {:.0} matches)", s.name, s.pairs, s.matches)
+                    }
+                })
+                .collect();
             let _ = writeln!(
                 s,
-                "Model: prior {:.1} bits, {:.0} expected matches, EM {}.",
+                "Model: m by EM in sessions {}; prior {:.1} bits from {:.0} expected matches ({}).",
+                if sessions.is_empty() {
+                    "none (default m)".to_string()
+                } else {
+                    sessions.join(", ")
+                },
                 m.prior_bits,
                 m.expected_matches,
                 if m.em_ran {
-                    format!("{} iteration(s)", m.em_iterations)
+                    "EM over the candidate pairs"
                 } else {
-                    "not run (too few pairs): default m".to_string()
+                    "too few pairs: the configured duplicate share"
                 }
             );
         }
@@ -407,11 +432,23 @@ pub fn write_matches(
         })
         .collect();
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(path)?));
-    w.write_record(["kind", "input_row", "match_row", "score", "decision", "explanation"])?;
+    w.write_record([
+        "kind",
+        "input_row",
+        "match_row",
+        "score",
+        "decision",
+        "explanation",
+    ])?;
     for r in &rows {
         // Only the explanation is free text a spreadsheet could run; scores may be negative.
         let explanation = neutralize_formula(&r[5]);
-        w.write_record(r[..5].iter().map(String::as_str).chain([explanation.as_ref()]))?;
+        w.write_record(
+            r[..5]
+                .iter()
+                .map(String::as_str)
+                .chain([explanation.as_ref()]),
+        )?;
     }
     w.flush()?;
     Ok(())

@@ -56,8 +56,12 @@ pub fn run_files(run: &FileRun) -> Result<FileRunResult, DedupError> {
     let t = Instant::now();
     let mut registry_store = RecordStore::new(config);
     for path in run.existing {
-        rep.existing
-            .push(read::read_into(path, config, &mut vocab, &mut registry_store)?);
+        rep.existing.push(read::read_into(
+            path,
+            config,
+            &mut vocab,
+            &mut registry_store,
+        )?);
     }
     rep.times.read_existing = t.elapsed().as_secs_f64();
     let t = Instant::now();

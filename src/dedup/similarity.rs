@@ -10,12 +10,7 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     }
     let sim = jaro_ascii(x, y);
     if sim > 0.7 {
-        let prefix = x
-            .iter()
-            .take(4)
-            .zip(y)
-            .take_while(|(p, q)| p == q)
-            .count();
+        let prefix = x.iter().take(4).zip(y).take_while(|(p, q)| p == q).count();
         sim + 0.1 * prefix as f64 * (1.0 - sim)
     } else {
         sim
@@ -36,8 +31,8 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
     for (i, &c) in a.iter().enumerate() {
         let lo = i.saturating_sub(window);
         let hi = (i + window + 1).min(lb);
-        for j in lo..hi {
-            if fb & (1 << j) == 0 && b[j] == c {
+        for (j, &d) in b.iter().enumerate().take(hi).skip(lo) {
+            if fb & (1 << j) == 0 && d == c {
                 fa |= 1 << i;
                 fb |= 1 << j;
                 matches += 1;

@@ -163,8 +163,13 @@ impl BatchStep for DedupStep {
             return Ok(Vec::new());
         }
         let mut linkage = link::link(&self.config, &vocab, &self.registry, &input);
-        cluster::demote_weaker(&mut linkage.links, input.len(), self.config.thresholds.margin);
-        let resolutions = cluster::resolve(&mut linkage.links, input.len(), self.registry.store.len());
+        cluster::demote_weaker(
+            &mut linkage.links,
+            input.len(),
+            self.config.thresholds.margin,
+        );
+        let resolutions =
+            cluster::resolve(&mut linkage.links, input.len(), self.registry.store.len());
         let explainer = Explainer {
             config: &self.config,
             model: &linkage.model,
@@ -182,14 +187,25 @@ impl BatchStep for DedupStep {
         };
         let describe_existing = |r: usize| {
             let s = &self.registry.store;
-            format!("{} row {}", s.source_names[s.sources[r] as usize], s.rows[r])
+            format!(
+                "{} row {}",
+                s.source_names[s.sources[r] as usize], s.rows[r]
+            )
         };
         let explain = |l: &Link| {
             let (store, other) = match l.side {
                 Side::Existing => (&self.registry.store, l.other as usize),
                 Side::Input => (&input, l.other as usize),
             };
-            explainer.explain(l.pattern, l.score, l.capped_by, &input, l.input as usize, store, other)
+            explainer.explain(
+                l.pattern,
+                l.score,
+                l.capped_by,
+                &input,
+                l.input as usize,
+                store,
+                other,
+            )
         };
         let mut findings: Vec<(usize, Finding)> = Vec::new();
         let (mut dup, mut copies, mut possible) = (0, 0, 0);
@@ -216,8 +232,12 @@ impl BatchStep for DedupStep {
                         code: CODE_BATCH.into(),
                         severity: Severity::Error,
                         field: None,
-                        message_vi: format!("Trùng với mục {first} trong cùng lô (giữ mục đầu). {why}"),
-                        message_en: format!("Duplicate of entry {first} of this run (the first is kept). {why}"),
+                        message_vi: format!(
+                            "Trùng với mục {first} trong cùng lô (giữ mục đầu). {why}"
+                        ),
+                        message_en: format!(
+                            "Duplicate of entry {first} of this run (the first is kept). {why}"
+                        ),
                     }
                 }
                 Resolution::Possible { link } => {
@@ -238,8 +258,10 @@ impl BatchStep for DedupStep {
                 }
                 Resolution::Conflict { existing, link } => {
                     possible += 1;
-                    let rows: Vec<String> =
-                        existing.iter().map(|&r| describe_existing(r as usize)).collect();
+                    let rows: Vec<String> = existing
+                        .iter()
+                        .map(|&r| describe_existing(r as usize))
+                        .collect();
                     let rows = rows.join(", ");
                     let why = explain(&linkage.links[*link]);
                     Finding {

@@ -119,7 +119,13 @@ fn respell(w: &str) -> Option<String> {
             return Some(format!("{to}{rest}"));
         }
     }
-    let finals = [("nh", "n"), ("ng", "n"), ("n", "ng"), ("t", "c"), ("c", "t")];
+    let finals = [
+        ("nh", "n"),
+        ("ng", "n"),
+        ("n", "ng"),
+        ("t", "c"),
+        ("c", "t"),
+    ];
     for (from, to) in finals {
         if let Some(stem) = w.strip_suffix(from) {
             if stem.chars().count() >= 2 {
