@@ -62,12 +62,13 @@ pub type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
 pub fn mix(parts: impl IntoIterator<Item = u64>) -> u64 {
     let mut h: u64 = 0x9e37_79b9_7f4a_7c15;
     for p in parts {
-        h ^= p.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h = (h.rotate_left(23) ^ p).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         h ^= h >> 31;
     }
-    h = (h ^ (h >> 29)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^= h >> 32;
+    // splitmix64's finaliser: every input bit reaches every output bit.
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
     h.max(1)
 }
 
@@ -79,6 +80,8 @@ mod tests {
     fn mix_depends_on_order_and_is_never_zero() {
         assert_ne!(mix([1, 2]), mix([2, 1]));
         assert_ne!(mix([1]), 0);
+        assert!(mix([0]) > 1 << 20, "small inputs spread too");
+        assert_ne!(mix([0]), mix([0, 0]));
         let mut m: FastMap<u64, u32> = FastMap::default();
         m.insert(mix([3, 4]), 1);
         assert_eq!(m.get(&mix([3, 4])), Some(&1));

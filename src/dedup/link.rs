@@ -25,18 +25,21 @@ pub struct Registry {
 
 impl Registry {
     pub fn build(config: &MatchConfig, vocab: &Vocab, store: RecordStore) -> Self {
+        // Registry records' own keys are not needed once indexed: lookups go by input keys.
         let index = BlockIndex::build(
             &KeyPlan::new(config),
             vocab,
             &store,
             config.model.max_block_size,
-        );
+        )
+        .without_record_keys();
         let training = BlockIndex::build(
             &KeyPlan::training(config),
             vocab,
             &store,
             config.model.training_max_block,
-        );
+        )
+        .without_record_keys();
         Self {
             store,
             index,
@@ -206,6 +209,10 @@ pub fn link(
             } else {
                 (Side::Existing, p.other)
             };
+            let base = model.prior_bits + model.pattern_weight(p.pattern);
+            if base + frequencies.max_gain(p.pattern) < config.thresholds.lower {
+                return None;
+            }
             let other_store = match side {
                 Side::Input => input,
                 Side::Existing => &registry.store,
@@ -390,18 +397,16 @@ fn candidates(
             let mut per_rule = vec![0u64; rules];
             let mut skipped = vec![0u64; rules];
             let end = ((c + 1) * CHUNK).min(input.len());
+            // (other record with its side bit, rule) of every block the record falls in.
+            let mut found: Vec<(u32, u8)> = Vec::new();
             for i in c * CHUNK..end {
                 let ki = input_index.record_keys(i);
-                let vi = input.view(i);
-                for r in 0..rules {
-                    let key = ki[r];
+                found.clear();
+                for (r, &key) in ki.iter().enumerate() {
                     if key == 0 {
                         continue;
                     }
-                    for (side, index, store) in [
-                        (Side::Existing, &registry.index, &registry.store),
-                        (Side::Input, input_index, input),
-                    ] {
+                    for (side_bit, index) in [(0, &registry.index), (INPUT_SIDE, input_index)] {
                         if index.rule_count == 0 {
                             continue;
                         }
@@ -411,32 +416,32 @@ fn candidates(
                             continue;
                         }
                         for &j in block {
-                            if side == Side::Input && j as usize >= i {
+                            if side_bit != 0 && j as usize >= i {
                                 break; // ids ascend within a block: only earlier records
                             }
-                            let kj = index.record_keys(j as usize);
-                            let earlier = (0..r).any(|q| {
-                                ki[q] != 0
-                                    && ki[q] == kj[q]
-                                    && index.block(q, ki[q]).len() <= max_block
-                            });
-                            if earlier {
-                                continue;
-                            }
-                            per_rule[r] += 1;
-                            let pattern =
-                                cmp.pattern_of(&vi, &store.view(j as usize), &mut scratch)
-                                    | (r as u64) << 60;
-                            out.push(Pair {
-                                input: i as u32,
-                                other: match side {
-                                    Side::Existing => j,
-                                    Side::Input => j | INPUT_SIDE,
-                                },
-                                pattern,
-                            });
+                            found.push((j | side_bit, r as u8));
                         }
                     }
+                }
+                // Each pair once, credited to the first rule that produced it; sorted by record,
+                // which also walks the registry in memory order.
+                found.sort_unstable();
+                found.dedup_by_key(|x| x.0);
+                let vi = input.view(i);
+                for &(other, r) in &found {
+                    per_rule[r as usize] += 1;
+                    let (store, j) = if other & INPUT_SIDE != 0 {
+                        (input, other & !INPUT_SIDE)
+                    } else {
+                        (&registry.store, other)
+                    };
+                    let pattern = cmp.pattern_of(&vi, &store.view(j as usize), &mut scratch)
+                        | (r as u64) << 60;
+                    out.push(Pair {
+                        input: i as u32,
+                        other,
+                        pattern,
+                    });
                 }
             }
             (out, per_rule, skipped)

@@ -110,6 +110,26 @@ impl Frequencies {
         }
     }
 
+    /// The most the adjustments can add to a pair with this pattern: lets scoring skip the
+    /// frequency look-ups of pairs that cannot reach a threshold.
+    pub fn max_gain(&self, pattern: u64) -> f64 {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(f, ff)| {
+                let level = level_of(pattern, *f);
+                match ff {
+                    FieldFrequencies::None => false,
+                    FieldFrequencies::Name { .. } => {
+                        (name::EXACT..=name::FAMILY_GIVEN).contains(&level)
+                    }
+                    FieldFrequencies::Value(_) => (1..=2).contains(&level),
+                }
+            })
+            .count() as f64
+            * self.max_bits
+    }
+
     /// Bits to add to field `f`'s weight at `level` for this pair: log2 of how much rarer than
     /// an average value the agreed value is (negative for common values), bounded.
     pub fn adjustment(&self, vocab: &Vocab, f: usize, pattern: u64, va: &View, vb: &View) -> f64 {
