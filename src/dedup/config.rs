@@ -149,7 +149,7 @@ impl Default for ModelParams {
             em_min_pairs: 2_000,
             u_sample_pairs: 1_000_000,
             max_block_size: 1_000,
-            training_records: 30_000,
+            training_records: 15_000,
             training_max_block: 300,
             duplicate_share: 0.05,
             tf_max_bits: 8.0,

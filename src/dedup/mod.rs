@@ -1,12 +1,15 @@
-//! Fuzzy deduplication of register entries within a batch and against the registry.
+//! Fuzzy deduplication of register entries within a batch and against the registry
+//! (`sohoa dedup`, and the [`step::DedupStep`] of `sohoa run --existing`).
 //!
 //! The model is a Fellegi-Sunter linkage whose shape is data (`schemas/matching/<REG>.toml`,
-//! [`config`]): each record is normalised once ([`record`], [`phonetic`]), candidate pairs come
-//! from a union of blocking keys ([`blocking`]), each compared field reaches one of its ordered
-//! levels ([`compare`]), and the levels' weights come from u probabilities measured on random
-//! pairs and m probabilities estimated by EM, adjusted for how common a value is ([`model`]).
-//! `duplicate` links form clusters ([`cluster`]); every reported pair carries its explanation
-//! ([`explain`]).
+//! [`config`]): each record is read once ([`read`]) and normalised into compact integer form
+//! ([`record`], [`vocab`], [`phonetic`]); candidate pairs come from a union of blocking keys
+//! ([`blocking`]); each compared field reaches one of its ordered levels ([`compare`],
+//! [`similarity`]); the levels' weights come from u probabilities measured on random pairs and m
+//! probabilities estimated by EM in training sessions, adjusted for how common a value is
+//! ([`model`], [`tf`]). [`link`] runs all that; `duplicate` links form clusters ([`cluster`]);
+//! every reported pair carries its explanation ([`explain`]). [`run`] and [`report`] make the
+//! files of `sohoa dedup`; [`generate`] makes realistic test data with known duplicates.
 
 pub mod blocking;
 pub mod cluster;
