@@ -166,7 +166,10 @@ fn em(
     mut lambda: f64,
     iterations: usize,
 ) -> (f64, usize) {
-    let list: Vec<(u64, f64)> = patterns.iter().map(|(&p, &c)| (p, c as f64)).collect();
+    // Sorted so that sums run in one order whatever order the parallel counting left: the
+    // same data always gives the same model, to the last bit.
+    let mut list: Vec<(u64, f64)> = patterns.iter().map(|(&p, &c)| (p, c as f64)).collect();
+    list.sort_unstable_by_key(|x| x.0);
     let total: f64 = list.iter().map(|x| x.1).sum();
     let nf = m.len();
     let mut run = 0;
