@@ -45,6 +45,14 @@ pub struct CommonArgs {
     /// Write each processed page's prepared image and OCR words to this folder.
     #[arg(long, value_name = "DIR")]
     pub dump: Option<PathBuf>,
+    /// Registry records already loaded (CSV or XLSX, repeatable): entries duplicating them, or
+    /// each other, are kept out of the import files (see `sohoa dedup`).
+    #[arg(long, value_name = "FILE")]
+    pub existing: Vec<PathBuf>,
+    /// Matching configuration for --existing (default: schemas/matching/<REG>.toml chosen by
+    /// the registry file's headers).
+    #[arg(long, value_name = "FILE")]
+    pub dedup_config: Option<PathBuf>,
 }
 
 impl CommonArgs {
@@ -195,9 +203,22 @@ pub fn run_batch(
 }
 
 /// The batch-wide checks a run applies before writing outputs, in order (`package` applies the
-/// same ones).
+/// same ones): checks across each book, then duplicates against the registry when `--existing`
+/// names registry files.
 pub fn batch_steps(args: &CommonArgs) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
-    let _ = args;
-    let steps: Vec<Box<dyn crate::emit::BatchStep>> = vec![Box::new(crate::bookcheck::BookChecks)];
+    let mut steps: Vec<Box<dyn crate::emit::BatchStep>> =
+        vec![Box::new(crate::bookcheck::BookChecks)];
+    if !args.existing.is_empty() {
+        let schemas_dir = Schemas::locate(args.schemas.as_deref());
+        let config = crate::dedup::step::config_for(
+            args.dedup_config.as_deref(),
+            &schemas_dir,
+            &args.existing,
+        )?;
+        steps.push(Box::new(crate::dedup::step::DedupStep::new(
+            config,
+            &args.existing,
+        )?));
+    }
     Ok(steps)
 }

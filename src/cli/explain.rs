@@ -41,6 +41,31 @@ pub fn execute(args: ExplainArgs) -> anyhow::Result<Exit> {
             ));
         }
     }
+    for (code, doc) in crate::bookcheck::CODES {
+        rows.push((code.into(), "book check".into(), String::new(), doc.into()));
+    }
+    for (code, severity, doc) in [
+        (
+            crate::dedup::step::CODE_EXISTING,
+            "error",
+            "The entry duplicates a record already in the registry file given with --existing; \
+             it is kept out of the import files. The message names the registry row and how \
+             each field agreed.",
+        ),
+        (
+            crate::dedup::step::CODE_BATCH,
+            "error",
+            "The entry is a later copy of another entry of the same run (the first is kept).",
+        ),
+        (
+            crate::dedup::step::CODE_POSSIBLE,
+            "review",
+            "The entry may duplicate a registry record or another entry, or matches several \
+             registry records: a person decides.",
+        ),
+    ] {
+        rows.push((code.into(), severity.into(), String::new(), doc.into()));
+    }
     let wanted = args.code.as_deref().map(str::to_uppercase);
     let shown: Vec<_> = rows
         .iter()
@@ -54,7 +79,11 @@ pub fn execute(args: ExplainArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Usage);
     }
     for (code, severity, vi, en) in shown {
-        println!("{code} [{severity}]\n  vi: {vi}\n  en: {en}");
+        println!("{code} [{severity}]");
+        if !vi.is_empty() {
+            println!("  vi: {vi}");
+        }
+        println!("  en: {en}");
     }
     Ok(Exit::Ok)
 }

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod dedup;
+pub mod dedup_synth;
 pub mod eval;
 pub mod explain;
 pub mod package;
@@ -49,6 +50,8 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Find duplicates within a batch and against registry files.
     Dedup(dedup::DedupArgs),
+    /// Generate a registry and a batch with known duplicates for `dedup`.
+    DedupSynth(dedup_synth::DedupSynthArgs),
     /// Explain a finding code.
     Explain(explain::ExplainArgs),
     /// Write the delivery package per book (Excel + ZIP of one PDF per entry).
@@ -75,6 +78,7 @@ pub fn main() -> i32 {
         Command::Synth(a) => synth::execute(a),
         Command::Eval(a) => eval::execute(a),
         Command::Dedup(a) => dedup::execute(a),
+        Command::DedupSynth(a) => dedup_synth::execute(a),
         Command::Explain(a) => explain::execute(a),
         Command::Package(a) => package::execute(a),
     };

@@ -1,0 +1,387 @@
+//! Reading records from CSV (UTF-8, BOM optional, streamed row by row) or XLSX (first sheet or
+//! `DL Import`). The header row holds template headers or plain keys, any subset in any order;
+//! a configured field whose columns are all absent is missing for every record.
+
+use super::config::MatchConfig;
+use super::record::RecordStore;
+use super::vocab::Vocab;
+use crate::normalize::PartialDate;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{path}: cannot read: {message}")]
+    Io { path: PathBuf, message: String },
+    #[error("{path}: row {row}: {message}")]
+    Row {
+        path: PathBuf,
+        row: usize,
+        message: String,
+    },
+    #[error("{path}: no header row")]
+    NoHeader { path: PathBuf },
+}
+
+/// What reading one file gave.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct SourceSummary {
+    pub path: String,
+    pub records: usize,
+    /// Configured fields none of whose columns the file has.
+    pub missing_fields: Vec<String>,
+}
+
+/// Template header to key: the leading identifier (`loaiDangKy \ni=[...]` -> `loaiDangKy`).
+pub fn header_key(h: &str) -> String {
+    h.trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// Whether a file header names the configured column.
+fn header_matches(header: &str, column: &str) -> bool {
+    let h = header.trim_start_matches('\u{feff}').trim();
+    if h.eq_ignore_ascii_case(column.trim()) {
+        return true;
+    }
+    let key = header_key(h);
+    !key.is_empty() && key.eq_ignore_ascii_case(&header_key(column))
+}
+
+/// For each field, the indexes of its columns in the header row.
+pub fn map_columns(config: &MatchConfig, headers: &[String]) -> Vec<Vec<usize>> {
+    config
+        .fields
+        .iter()
+        .map(|f| {
+            f.columns
+                .iter()
+                .filter_map(|c| headers.iter().position(|h| header_matches(h, c)))
+                .collect()
+        })
+        .collect()
+}
+
+/// How many configured columns a header row has (to guess which model fits a file).
+pub fn matching_columns(config: &MatchConfig, headers: &[String]) -> usize {
+    map_columns(config, headers)
+        .iter()
+        .filter(|c| !c.is_empty())
+        .count()
+}
+
+/// The header row of a file.
+pub fn read_headers(path: &Path) -> Result<Vec<String>, ReadError> {
+    if is_xlsx(path) {
+        let rows = xlsx_rows(path)?;
+        return rows
+            .into_iter()
+            .next()
+            .ok_or_else(|| ReadError::NoHeader { path: path.into() });
+    }
+    let mut rdr = csv_reader(path)?;
+    let headers = rdr.headers().map_err(|e| io(path, e))?;
+    Ok(headers.iter().map(str::to_string).collect())
+}
+
+fn is_xlsx(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "xlsx" | "xlsm" | "xls"))
+}
+
+fn io(path: &Path, e: impl std::fmt::Display) -> ReadError {
+    ReadError::Io {
+        path: path.into(),
+        message: e.to_string(),
+    }
+}
+
+fn csv_reader(path: &Path) -> Result<csv::Reader<std::fs::File>, ReadError> {
+    let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
+    Ok(csv::ReaderBuilder::new()
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(file))
+}
+
+/// Reads every record of `path` into `store`, streaming CSV rows.
+pub fn read_into(
+    path: &Path,
+    config: &MatchConfig,
+    vocab: &mut Vocab,
+    store: &mut RecordStore,
+) -> Result<SourceSummary, ReadError> {
+    let label = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let source = store.add_source(label);
+    let mut summary = SourceSummary {
+        path: path.display().to_string(),
+        ..Default::default()
+    };
+    let mut values: Vec<String> = vec![String::new(); config.fields.len()];
+    let columns;
+    if is_xlsx(path) {
+        let mut rows = xlsx_rows(path)?.into_iter();
+        let headers = rows
+            .next()
+            .ok_or_else(|| ReadError::NoHeader { path: path.into() })?;
+        columns = map_columns(config, &headers);
+        for (i, row) in rows.enumerate() {
+            if row.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            fill(&mut values, &columns, |c| row.get(c).map(String::as_str));
+            push(store, vocab, &values, source, i as u32 + 1);
+            summary.records += 1;
+        }
+    } else {
+        let mut rdr = csv_reader(path)?;
+        let headers: Vec<String> = rdr
+            .headers()
+            .map_err(|e| io(path, e))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        columns = map_columns(config, &headers);
+        // One thread parses CSV into batches of byte records while this one normalises and
+        // interns: the two halves of reading take about the same time. Only the configured
+        // columns are checked as UTF-8, not all seventy.
+        const BATCH: usize = 4096;
+        type Batch = Vec<csv::ByteRecord>;
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Batch, String>>(4);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+        std::thread::scope(|scope| {
+            scope.spawn(move || loop {
+                let mut batch = empty_rx.try_recv().unwrap_or_default();
+                batch.resize_with(BATCH, csv::ByteRecord::new);
+                let mut n = 0;
+                let mut failure = None;
+                while n < BATCH {
+                    match rdr.read_byte_record(&mut batch[n]) {
+                        Ok(true) => n += 1,
+                        Ok(false) => break,
+                        Err(e) => {
+                            failure = Some(e.to_string());
+                            break;
+                        }
+                    }
+                }
+                let done = n < BATCH;
+                batch.truncate(n);
+                if full_tx.send(Ok(batch)).is_err() {
+                    return;
+                }
+                if let Some(message) = failure {
+                    let _ = full_tx.send(Err(message));
+                    return;
+                }
+                if done {
+                    return;
+                }
+            });
+            let mut row = 0u32;
+            for message in full_rx {
+                let batch = message.map_err(|message| ReadError::Row {
+                    path: path.into(),
+                    row: row as usize + 1,
+                    message,
+                })?;
+                for record in &batch {
+                    row += 1;
+                    let mut bad = None;
+                    fill(&mut values, &columns, |c| {
+                        let bytes = record.get(c)?;
+                        match std::str::from_utf8(bytes) {
+                            Ok(text) => Some(text),
+                            Err(_) => {
+                                bad = Some(c);
+                                None
+                            }
+                        }
+                    });
+                    if let Some(c) = bad {
+                        return Err(ReadError::Row {
+                            path: path.into(),
+                            row: row as usize,
+                            message: format!("column {} is not UTF-8 text", c + 1),
+                        });
+                    }
+                    push(store, vocab, &values, source, row);
+                    summary.records += 1;
+                }
+                let _ = empty_tx.send(batch);
+            }
+            Ok(())
+        })?;
+    }
+    summary.missing_fields = config
+        .fields
+        .iter()
+        .zip(&columns)
+        .filter(|(_, c)| c.is_empty())
+        .map(|(f, _)| f.name.clone())
+        .collect();
+    Ok(summary)
+}
+
+/// Joins each field's cells (trimmed, non-empty) with a space.
+fn fill<'a>(
+    values: &mut [String],
+    columns: &[Vec<usize>],
+    mut cell: impl FnMut(usize) -> Option<&'a str>,
+) {
+    for (v, cols) in values.iter_mut().zip(columns) {
+        v.clear();
+        for &c in cols {
+            let Some(text) = cell(c).map(str::trim).filter(|t| !t.is_empty()) else {
+                continue;
+            };
+            if !v.is_empty() {
+                v.push(' ');
+            }
+            v.push_str(text);
+        }
+    }
+}
+
+fn push(store: &mut RecordStore, vocab: &mut Vocab, values: &[String], source: u16, row: u32) {
+    let mut refs: [&str; super::config::MAX_FIELDS] = [""; super::config::MAX_FIELDS];
+    for (r, v) in refs.iter_mut().zip(values) {
+        *r = v;
+    }
+    store.push(vocab, &refs[..values.len()], source, row);
+}
+
+/// Every row of the import sheet (`DL Import`, else the first) as text.
+fn xlsx_rows(path: &Path) -> Result<Vec<Vec<String>>, ReadError> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb = open_workbook_auto(path).map_err(|e| io(path, e))?;
+    let names = wb.sheet_names();
+    let sheet = names
+        .iter()
+        .find(|n| n.trim().eq_ignore_ascii_case("DL Import"))
+        .or_else(|| names.first())
+        .cloned()
+        .ok_or_else(|| ReadError::NoHeader { path: path.into() })?;
+    let range = wb.worksheet_range(&sheet).map_err(|e| io(path, e))?;
+    Ok(range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                    Data::Int(i) => i.to_string(),
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        format!("{}", *f as i64)
+                    }
+                    Data::Float(f) => f.to_string(),
+                    Data::Bool(b) => b.to_string(),
+                    // Excel serial day 25569 is 1970-01-01.
+                    Data::DateTime(d) => {
+                        PartialDate::from_unix_days(d.as_f64().floor() as i64 - 25_569)
+                            .to_template()
+                    }
+                    Data::Error(_) | Data::Empty => String::new(),
+                })
+                .collect()
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_rows_and_a_bad_row_are_reported_with_its_number() {
+        let config = MatchConfig::parse(
+            r#"
+            [[fields]]
+            columns = ["name"]
+            kind = "name"
+            [[blocking]]
+            name = "b"
+            keys = ["name:given"]
+            [thresholds]
+            upper = 1
+            lower = 0
+        "#,
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        let mut text = String::from("name\n");
+        for i in 0..10_000 {
+            text.push_str(&format!("Người Số {i}\n"));
+        }
+        std::fs::write(&path, &text).unwrap();
+        let mut vocab = Vocab::new();
+        let mut store = RecordStore::new(&config);
+        assert_eq!(
+            read_into(&path, &config, &mut vocab, &mut store)
+                .unwrap()
+                .records,
+            10_000
+        );
+        assert_eq!(store.rows[9_999], 10_000);
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(b"\xff\xfe bad\n");
+        std::fs::write(&path, &bytes).unwrap();
+        let mut store = RecordStore::new(&config);
+        let e = read_into(&path, &config, &mut vocab, &mut store).unwrap_err();
+        assert!(e.to_string().contains("row 10001"), "{e}");
+    }
+
+    #[test]
+    fn template_headers_match_their_keys() {
+        assert!(header_matches("loaiDangKy \ni=[1,2,3,4,5,6]", "loaiDangKy"));
+        assert!(header_matches("\u{feff}nksHoTen ", "nkshoten"));
+        assert!(header_matches("Họ tên", "họ tên"));
+        assert!(!header_matches("meHoTen", "nksHoTen"));
+    }
+
+    #[test]
+    fn csv_with_bom_any_order_and_missing_columns() {
+        let config = MatchConfig::parse(
+            r#"
+            [[fields]]
+            columns = ["nksHoTen"]
+            kind = "name"
+            [[fields]]
+            columns = ["nksNgaySinh"]
+            kind = "date"
+            [[fields]]
+            columns = ["meHoTen"]
+            kind = "name"
+            [[blocking]]
+            name = "b"
+            keys = ["nksHoTen:given"]
+            [thresholds]
+            upper = 1
+            lower = 0
+        "#,
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(
+            &path,
+            "\u{feff}nksNgaySinh ,STT,nksHoTen \n05.03.1998,1,Nguyễn Văn An\n,2,Lê Thị Hoa\n",
+        )
+        .unwrap();
+        let mut vocab = Vocab::new();
+        let mut store = RecordStore::new(&config);
+        let s = read_into(&path, &config, &mut vocab, &mut store).unwrap();
+        assert_eq!(s.records, 2);
+        assert_eq!(s.missing_fields, vec!["meHoTen".to_string()]);
+        assert_eq!(store.tokens(0, 1).len(), 3);
+        assert_eq!(store.date(1, 0).year, 1998);
+        assert!(store.date(1, 1).is_missing());
+        assert_eq!(store.rows, vec![1, 2]);
+    }
+}
