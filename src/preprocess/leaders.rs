@@ -86,9 +86,9 @@ pub fn non_text(blobs: &[Blob], letter: f32) -> Vec<u32> {
     let mut dots: Vec<&Blob> = Vec::new();
     for b in blobs {
         let (w, h) = (b.width() as f32, b.height() as f32);
-        if b.area <= 2 {
-            erase.push(b.label);
-        } else if h <= (letter * 0.25).max(3.0) && w >= letter * 2.5 {
+        let speck = b.area <= 2;
+        let rule = h <= (letter * 0.25).max(3.0) && w >= letter * 2.5;
+        if speck || rule {
             erase.push(b.label);
         } else if w <= dot_max && h <= dot_max {
             dots.push(b);

@@ -57,10 +57,8 @@ pub fn validate_entry(
                     }
                 }
             }
-            FieldKind::Date => {
-                if !parse_date(value).is_some_and(|(d, _)| d.is_valid()) {
-                    findings.push(messages::BAD_DATE.finding(&col.key, value));
-                }
+            FieldKind::Date if !parse_date(value).is_some_and(|(d, _)| d.is_valid()) => {
+                findings.push(messages::BAD_DATE.finding(&col.key, value));
             }
             _ => {}
         }
