@@ -42,15 +42,15 @@ for book_dir in "$scans"/*/; do
     for result in "$work/out-scan/pages/$book"/*.json; do
         page=$((10#$(basename "$result" .json)))
         file=$(grep -o '"file":"[^"]*"' "$result" | head -n1 | sed 's/"file":"\(.*\)"/\1/')
-        frame=$(grep -o '"frame":[0-9]*' "$result" | head -n1 | sed 's/"frame"://')
-        stem=$(basename "${file%.*}")
-        [ "${frame:-0}" != "0" ] && stem="$stem-$frame"
+        # Named by page number so the rendered book keeps the scan's page order (frames of a
+        # multi-page TIFF included).
+        stem=$(printf 'page-%03d' "$page")
         # manifest: file,book,entry,sha256,bytes with entry = page:index
         pdf=$(grep ",$book,$page:" "$work/out-scan/delivery/manifest.csv" | head -n1 | cut -d, -f1 || true)
         if [ -n "$pdf" ]; then
             pdftoppm -r 300 -png -singlefile "$unzipped/$book/$(basename "$pdf")" "$rendered/$book/$stem"
         else
-            cp "$scans/$file" "$rendered/$book/"
+            cp "$scans/$file" "$rendered/$book/$stem.${file##*.}"
             fallback=$((fallback + 1))
         fi
     done
