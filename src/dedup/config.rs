@@ -349,6 +349,27 @@ impl KeyTransform {
 }
 
 #[cfg(test)]
+impl MatchConfig {
+    /// The smallest useful model for unit tests: one name column blocked on the given name.
+    pub(crate) fn one_name_column() -> Self {
+        Self::parse(
+            r#"
+            [[fields]]
+            columns = ["name"]
+            kind = "name"
+            [[blocking]]
+            name = "b"
+            keys = ["name:given"]
+            [thresholds]
+            upper = 1
+            lower = 0
+        "#,
+        )
+        .unwrap()
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -299,20 +299,7 @@ mod tests {
 
     #[test]
     fn many_rows_and_a_bad_row_are_reported_with_its_number() {
-        let config = MatchConfig::parse(
-            r#"
-            [[fields]]
-            columns = ["name"]
-            kind = "name"
-            [[blocking]]
-            name = "b"
-            keys = ["name:given"]
-            [thresholds]
-            upper = 1
-            lower = 0
-        "#,
-        )
-        .unwrap();
+        let config = MatchConfig::one_name_column();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.csv");
         let mut text = String::from("name\n");

@@ -193,20 +193,7 @@ mod tests {
 
     #[test]
     fn a_rare_given_name_weighs_more_than_nguyen_thi() {
-        let config = MatchConfig::parse(
-            r#"
-            [[fields]]
-            columns = ["name"]
-            kind = "name"
-            [[blocking]]
-            name = "b"
-            keys = ["name:given"]
-            [thresholds]
-            upper = 1
-            lower = 0
-        "#,
-        )
-        .unwrap();
+        let config = MatchConfig::one_name_column();
         let mut vocab = Vocab::new();
         let mut s = RecordStore::new(&config);
         let src = s.add_source("t");

@@ -76,6 +76,29 @@ pub trait BatchStep: Sync {
     ) -> Result<Vec<report::BatchNote>, String>;
 }
 
+/// Runs the batch steps in order; a step that fails becomes a note for the report instead of
+/// stopping the outputs.
+pub fn apply_steps(
+    results: &mut [PageResult],
+    scan: &crate::ingest::Scan,
+    schemas: &crate::schema::Schemas,
+    steps: &[Box<dyn BatchStep>],
+) -> Vec<report::BatchNote> {
+    let mut notes = Vec::new();
+    for step in steps {
+        match step.apply(results, scan, schemas) {
+            Ok(n) => notes.extend(n),
+            Err(message) => notes.push(report::BatchNote {
+                step: step.name().to_string(),
+                book_id: None,
+                message_vi: format!("Bước {} không chạy được: {message}", step.name()),
+                message_en: format!("Step {} could not run: {message}", step.name()),
+            }),
+        }
+    }
+    notes
+}
+
 /// Where output files go and what they are built from.
 pub struct Outputs<'a> {
     pub out: &'a std::path::Path,
@@ -102,18 +125,7 @@ impl Outputs<'_> {
         ocr_model: &str,
     ) -> Result<report::Report, EmitError> {
         let mut results = results.to_vec();
-        let mut notes = Vec::new();
-        for step in self.steps {
-            match step.apply(&mut results, self.scan, self.schemas) {
-                Ok(n) => notes.extend(n),
-                Err(message) => notes.push(report::BatchNote {
-                    step: step.name().to_string(),
-                    book_id: None,
-                    message_vi: format!("Bước {} không chạy được: {message}", step.name()),
-                    message_en: format!("Step {} could not run: {message}", step.name()),
-                }),
-            }
-        }
+        let notes = apply_steps(&mut results, self.scan, self.schemas, self.steps);
         let results = &results[..];
         let book_register: std::collections::BTreeMap<&str, &str> = self
             .scan

@@ -215,30 +215,8 @@ pub fn rebuild_results(
             }
         }
     }
-    let notes = apply_steps(&mut results, scan, schemas, steps);
+    let notes = crate::emit::apply_steps(&mut results, scan, schemas, steps);
     Ok((results, notes))
-}
-
-/// Applies batch steps in order; a step that cannot run becomes a note, as in a run.
-pub fn apply_steps(
-    results: &mut [PageResult],
-    scan: &Scan,
-    schemas: &Schemas,
-    steps: &[Box<dyn BatchStep>],
-) -> Vec<BatchNote> {
-    let mut notes = Vec::new();
-    for step in steps {
-        match step.apply(results, scan, schemas) {
-            Ok(n) => notes.extend(n),
-            Err(message) => notes.push(BatchNote {
-                step: step.name().to_string(),
-                book_id: None,
-                message_vi: format!("Bước {} không chạy được: {message}", step.name()),
-                message_en: format!("Step {} could not run: {message}", step.name()),
-            }),
-        }
-    }
-    notes
 }
 
 /// Where a book's delivery files go.
