@@ -28,8 +28,11 @@ impl Blob {
     }
 }
 
+/// Connected-component labels of an ink mask: 0 paper, else the blob's label.
+pub type Labels = image::ImageBuffer<Luma<u32>, Vec<u32>>;
+
 /// Blobs of an ink mask (255 ink, 0 paper) and the label image.
-pub fn blobs(mask: &GrayImage) -> (Vec<Blob>, image::ImageBuffer<Luma<u32>, Vec<u32>>) {
+pub fn blobs(mask: &GrayImage) -> (Vec<Blob>, Labels) {
     let labels = connected_components(mask, Connectivity::Eight, Luma([0u8]));
     let mut out: Vec<Blob> = Vec::new();
     for (x, y, l) in labels.enumerate_pixels() {
@@ -77,12 +80,30 @@ pub fn letter_height(blobs: &[Blob]) -> f32 {
     hs[hs.len() / 2] as f32
 }
 
-/// Labels of blobs to erase: runs of at least five small dots on one baseline with regular
-/// spacing (leaders; the dots of Vietnamese letters never line up like that), long thin
-/// horizontal strokes (rules, underlines, dashes of a dashed leader run), and specks.
-pub fn non_text(blobs: &[Blob], letter: f32) -> Vec<u32> {
+/// What to paint out: whole blobs by label, and boxes of leader dots fused to a letter.
+#[derive(Debug, Default)]
+pub struct NonText {
+    pub labels: Vec<u32>,
+    pub boxes: Vec<InkBox>,
+}
+
+/// An inclusive pixel rectangle.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InkBox {
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+}
+
+/// Runs of at least five small dots on one baseline with regular spacing (leaders; the dots of
+/// Vietnamese letters never line up like that), long thin horizontal strokes (rules,
+/// underlines, dashes of a dashed leader run), and specks. `labels` is the label image the
+/// blobs come from.
+pub fn non_text(blobs: &[Blob], letter: f32, labels: &Labels) -> NonText {
     let dot_max = (letter * 0.32).max(3.0);
     let mut erase = Vec::new();
+    let mut boxes = Vec::new();
     let mut dots: Vec<&Blob> = Vec::new();
     for b in blobs {
         let (w, h) = (b.width() as f32, b.height() as f32);
@@ -136,24 +157,34 @@ pub fn non_text(blobs: &[Blob], letter: f32) -> Vec<u32> {
             run.push(j);
             last = j;
         }
-        if run.len() >= 5 && regular(&run.iter().map(|&k| dots[k]).collect::<Vec<_>>()) {
-            let members: Vec<&Blob> = run.iter().map(|&k| dots[k]).collect();
-            let grid = Grid::fit(&members);
-            for &k in &run {
+        let members: Vec<&Blob> = run.iter().map(|&k| dots[k]).collect();
+        let spacing = if run.len() >= 5 {
+            leader_spacing(&members)
+        } else {
+            None
+        };
+        if let Some(spacing) = spacing {
+            let grid = Grid::fit(&members, spacing);
+            for (m, &k) in run.iter().enumerate() {
                 used[k] = true;
-                // A dot under a letter and off the leader's even spacing is the letter's own
-                // dot below (ạ, ị, ọ typed over the leader): keep it. Leader dots under a
-                // typed value go: left there they make Tesseract lose the line.
+                // A dot under a letter is the letter's own dot below (ạ, ị, ọ typed over the
+                // leader) when it is bigger than the leader's dots (often merged with the one
+                // it covers), off the leader's even spacing, or hanging lower than its line.
+                // Leader dots under a typed value go: left there they read as dots below.
                 let own_dot = (letters.under_a_letter(dots[k])
-                    && (!grid.on(dots[k]) || grid.below_line(dots[k])))
+                    && (grid.bigger(dots[k]) || !grid.on(&members, m) || grid.below_line(dots[k])))
                     || colon_bottom(dots[k], &dots, letter);
                 if !own_dot {
                     erase.push(dots[k].label);
                 }
             }
+            boxes.extend(grid.fused_dots(&members, blobs, labels, letter));
         }
     }
-    erase
+    NonText {
+        labels: erase,
+        boxes,
+    }
 }
 
 /// The lower dot of a colon: another dot stands right above it.
@@ -202,56 +233,160 @@ impl<'a> Letters<'a> {
     }
 }
 
-/// The even spacing of a leader: first dot's centre and the period.
+/// The even spacing of a leader: period, each dot's offset from it, and the dots' typical
+/// line and size.
 struct Grid {
-    start: f32,
     period: f32,
-    /// Median centre height of the run's dots and their median size.
+    /// Offset of each run member from an ideal grid of `period` started at the first dot.
+    /// Offsets drift slowly (the period is rounded to whole pixels when printed or scanned)
+    /// and jump where one run spans two printed leaders, so a dot is compared with its
+    /// neighbours' offsets, never with one global phase.
+    offsets: Vec<f32>,
     line_y: f32,
     dot_height: f32,
+    dot_area: f32,
+    dot_width: f32,
 }
 
 impl Grid {
-    /// Period from the typical gap, phase from the median offset: robust to a few dots that
-    /// are not the leader's (a letter's dot below, a full stop) inside the run.
-    fn fit(run: &[&Blob]) -> Self {
+    fn fit(run: &[&Blob], spacing: f32) -> Self {
         let centre = |b: &Blob| (b.x0 + b.x1) as f32 / 2.0;
-        let mut gaps: Vec<f32> = run
-            .windows(2)
-            .map(|w| centre(w[1]) - centre(w[0]))
-            .collect();
-        gaps.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        let rough = gaps[gaps.len() / 2].max(1.0);
-        let typical: Vec<f32> = gaps
-            .iter()
-            .copied()
-            .filter(|g| (g - rough).abs() <= rough * 0.2)
-            .collect();
-        let period = typical.iter().sum::<f32>() / typical.len().max(1) as f32;
-        let period = if period > 0.0 { period } else { rough };
+        // Refine the spacing over gaps that span one or more whole periods.
+        let (mut span, mut periods) = (0.0, 0.0);
+        for w in run.windows(2) {
+            let gap = centre(w[1]) - centre(w[0]);
+            let k = (gap / spacing).round();
+            if k >= 1.0 && (gap - k * spacing).abs() <= spacing * 0.2 {
+                span += gap;
+                periods += k;
+            }
+        }
+        let period = if periods > 0.0 {
+            span / periods
+        } else {
+            spacing
+        };
         let first = centre(run[0]);
-        let mut phases: Vec<f32> = run
+        let offsets = run
             .iter()
-            .map(|b| (centre(b) - first).rem_euclid(period))
-            .map(|p| if p > period / 2.0 { p - period } else { p })
+            .map(|b| {
+                let p = (centre(b) - first).rem_euclid(period);
+                if p > period / 2.0 {
+                    p - period
+                } else {
+                    p
+                }
+            })
             .collect();
-        phases.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        let mut ys: Vec<f32> = run.iter().map(|b| b.center_y()).collect();
-        ys.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        let mut hs: Vec<u32> = run.iter().map(|b| b.height()).collect();
-        hs.sort_unstable();
         Self {
-            start: first + phases[phases.len() / 2],
             period,
-            line_y: ys[ys.len() / 2],
-            dot_height: hs[hs.len() / 2] as f32,
+            offsets,
+            line_y: median(run.iter().map(|b| b.center_y())),
+            dot_height: median(run.iter().map(|b| b.height() as f32)),
+            dot_area: median(run.iter().map(|b| b.area as f32)),
+            dot_width: median(run.iter().map(|b| b.width() as f32)),
         }
     }
 
-    fn on(&self, b: &Blob) -> bool {
-        let c = (b.x0 + b.x1) as f32 / 2.0;
-        let k = (c - self.start) / self.period;
-        (k - k.round()).abs() * self.period <= (self.period * 0.12).max(1.2)
+    /// Member `m` sits where its neighbours' spacing puts a leader dot.
+    fn on(&self, run: &[&Blob], m: usize) -> bool {
+        let centre = |b: &Blob| (b.x0 + b.x1) as f32 / 2.0;
+        let here = centre(run[m]);
+        let reach = self.period * 8.0;
+        // Offsets wrap around the period: take each neighbour's offset relative to this dot's.
+        let wrap = |d: f32| {
+            let d = d.rem_euclid(self.period);
+            if d > self.period / 2.0 {
+                d - self.period
+            } else {
+                d
+            }
+        };
+        let near: Vec<f32> = (0..run.len())
+            .filter(|&j| j != m && (centre(run[j]) - here).abs() <= reach)
+            .map(|j| wrap(self.offsets[j] - self.offsets[m]))
+            .collect();
+        if near.len() < 2 {
+            return true;
+        }
+        median(near.into_iter()).abs() <= (self.period * 0.12).max(1.2)
+    }
+
+    /// Clearly more ink than the leader's dots: a letter's own dot, alone or fused with the
+    /// leader dot it covers.
+    fn bigger(&self, b: &Blob) -> bool {
+        let area = b.area as f32;
+        area >= self.dot_area * 2.0 && area >= self.dot_area + 4.0
+    }
+
+    /// Leader dots hidden in the gaps of the run: where letters stand on the leader, a dot
+    /// touching a letter's foot fuses with it and Tesseract reads it as a dot below (â -> ậ).
+    /// Each hidden position, interpolated between its two visible neighbours, gives a box;
+    /// it is painted out when its ink belongs to letters (a comma or a lone dot is not
+    /// touched here), amounts to no more than a leader dot, and nothing hangs below it (a
+    /// descender or a letter's own dot below runs on past the leader's rows).
+    fn fused_dots(
+        &self,
+        run: &[&Blob],
+        blobs: &[Blob],
+        labels: &Labels,
+        letter: f32,
+    ) -> Vec<InkBox> {
+        let centre = |b: &Blob| (b.x0 + b.x1) as f32 / 2.0;
+        let (w, h) = (labels.width() as i64, labels.height() as i64);
+        let label = |x: i64, y: i64| {
+            if x >= 0 && y >= 0 && x < w && y < h {
+                labels.get_pixel(x as u32, y as u32)[0]
+            } else {
+                0
+            }
+        };
+        // Labels are consecutive from 1, in the order `blobs` lists them.
+        let tall = |l: u32| {
+            blobs
+                .get(l as usize - 1)
+                .is_some_and(|b| b.label == l && b.height() as f32 >= letter * 0.6)
+        };
+        let half = self.dot_width / 2.0 + 1.0;
+        let mut out = Vec::new();
+        for pair in run.windows(2) {
+            let (a, b) = (centre(pair[0]), centre(pair[1]));
+            let n = ((b - a) / self.period).round();
+            if n < 2.0 || ((b - a) - n * self.period).abs() > self.period * 0.25 {
+                continue;
+            }
+            let step = (b - a) / n;
+            // Rows from the two neighbours: a line left slightly tilted drifts along its length.
+            let top = pair[0].y0.min(pair[1].y0) as i64;
+            let bottom = pair[0].y1.max(pair[1].y1) as i64;
+            for k in 1..n as i64 {
+                let c = a + step * k as f32;
+                let (x0, x1) = ((c - half).round() as i64, (c + half).round() as i64);
+                let inside: Vec<u32> = (top..=bottom)
+                    .flat_map(|y| (x0..=x1).map(move |x| (x, y)))
+                    .map(|(x, y)| label(x, y))
+                    .filter(|&l| l != 0)
+                    .collect();
+                if inside.is_empty()
+                    || inside.len() as f32 > self.dot_area * 1.6 + 2.0
+                    || !inside.iter().all(|&l| tall(l))
+                {
+                    continue;
+                }
+                let hangs_below =
+                    (bottom + 1..=bottom + 2).any(|y| (x0 - 1..=x1 + 1).any(|x| label(x, y) != 0));
+                if hangs_below || x0 < 0 || top < 0 {
+                    continue;
+                }
+                out.push(InkBox {
+                    x0: x0 as u32,
+                    y0: top as u32,
+                    x1: (x1.min(w - 1)) as u32,
+                    y1: (bottom.min(h - 1)) as u32,
+                });
+            }
+        }
+        out
     }
 
     /// Lower than the leader's line: a dot below a letter hangs under the baseline.
@@ -260,23 +395,42 @@ impl Grid {
     }
 }
 
-/// Leader dots are evenly spaced: most gaps are a whole number of the typical gap (dots
-/// hidden under a typed word leave gaps of two, three... periods).
-fn regular(run: &[&Blob]) -> bool {
+fn median(values: impl Iterator<Item = f32>) -> f32 {
+    let mut v: Vec<f32> = values.collect();
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+/// The spacing of a leader, if the run is one: most gaps are a whole number of one spacing
+/// (dots hidden under a typed word, or fused with its letters, leave gaps of two, three...
+/// periods). The spacing is the smallest gap that explains the run, and must leave paper
+/// between two dots.
+fn leader_spacing(run: &[&Blob]) -> Option<f32> {
     let mut gaps: Vec<f32> = run
         .windows(2)
         .map(|w| w[1].x0 as f32 - w[0].x0 as f32)
         .collect();
     gaps.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let base = gaps[gaps.len() * 3 / 10].max(1.0);
-    let close = gaps
+    let dot_width = median(run.iter().map(|b| b.width() as f32));
+    let explains = |base: f32| {
+        let close = gaps
+            .iter()
+            .filter(|g| {
+                let k = (**g / base).round();
+                k >= 1.0 && (**g - k * base).abs() <= (base * 0.12).max(2.0)
+            })
+            .count();
+        close * 10 >= gaps.len() * 7
+    };
+    let lowest = &gaps[..=gaps.len() * 4 / 10];
+    lowest
         .iter()
-        .filter(|g| {
-            let k = (**g / base).round();
-            k >= 1.0 && (**g - k * base).abs() <= base * 0.25 + 1.5
-        })
-        .count();
-    close * 10 >= gaps.len() * 7
+        .copied()
+        .filter(|&base| base >= dot_width + 2.0)
+        .find(|&base| explains(base))
 }
 
 #[cfg(test)]
@@ -320,10 +474,10 @@ mod tests {
             // A ruling line.
             fill(m, 10, 100, 500, 2);
         });
-        let (bs, _) = blobs(&m);
+        let (bs, labels) = blobs(&m);
         let letter = letter_height(&bs);
         assert!((letter - 30.0).abs() < 1.0);
-        let erase = non_text(&bs, letter);
+        let erase = non_text(&bs, letter, &labels).labels;
         let erased: Vec<&Blob> = bs.iter().filter(|b| erase.contains(&b.label)).collect();
         assert_eq!(
             erased.len(),

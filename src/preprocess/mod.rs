@@ -121,12 +121,19 @@ pub fn prepare_page(
     if params.remove_leaders {
         let (blobs, labels) = leaders::blobs(&mask);
         let letter = leaders::letter_height(&blobs);
-        let erase: std::collections::HashSet<u32> =
-            leaders::non_text(&blobs, letter).into_iter().collect();
+        let found = leaders::non_text(&blobs, letter, &labels);
+        let erase: std::collections::HashSet<u32> = found.labels.into_iter().collect();
         if !erase.is_empty() {
             for (p, l) in image.pixels_mut().zip(labels.pixels()) {
                 if l[0] != 0 && erase.contains(&l[0]) {
                     p[0] = 255;
+                }
+            }
+        }
+        for b in found.boxes {
+            for y in b.y0..=b.y1 {
+                for x in b.x0..=b.x1 {
+                    image.put_pixel(x, y, Luma([255]));
                 }
             }
         }
