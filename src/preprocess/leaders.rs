@@ -171,8 +171,11 @@ pub fn non_text(blobs: &[Blob], letter: f32, labels: &Labels) -> NonText {
                 // leader) when it is bigger than the leader's dots (often merged with the one
                 // it covers), off the leader's even spacing, or hanging lower than its line.
                 // Leader dots under a typed value go: left there they read as dots below.
+                // A comma or full stop caught in the run stands taller than the leader's dots
+                // or above their line: punctuation, kept.
                 let own_dot = (letters.under_a_letter(dots[k])
                     && (grid.bigger(dots[k]) || !grid.on(&members, m) || grid.below_line(dots[k])))
+                    || !grid.level(&members, m)
                     || colon_bottom(dots[k], &dots, letter);
                 if !own_dot {
                     erase.push(dots[k].label);
@@ -286,6 +289,24 @@ impl Grid {
             dot_area: median(run.iter().map(|b| b.area as f32)),
             dot_width: median(run.iter().map(|b| b.width() as f32)),
         }
+    }
+
+    /// Member `m` has a leader dot's height and stands on the line its neighbours make (the
+    /// line's own neighbours, as a page left a little tilted drifts along a long leader).
+    fn level(&self, run: &[&Blob], m: usize) -> bool {
+        let b = run[m];
+        if b.height() as f32 > self.dot_height * 1.8 + 1.0 {
+            return false;
+        }
+        let centre = |b: &Blob| (b.x0 + b.x1) as f32 / 2.0;
+        let reach = self.period * 8.0;
+        let line = median(
+            run.iter()
+                .enumerate()
+                .filter(|(j, o)| *j != m && (centre(o) - centre(b)).abs() <= reach)
+                .map(|(_, o)| o.center_y()),
+        );
+        line == 0.0 || b.center_y() - line >= -(self.dot_height * 0.6).max(1.5)
     }
 
     /// Member `m` sits where its neighbours' spacing puts a leader dot.
@@ -415,15 +436,21 @@ fn leader_spacing(run: &[&Blob]) -> Option<f32> {
         .collect();
     gaps.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let dot_width = median(run.iter().map(|b| b.width() as f32));
+    let tolerance = |base: f32| (base * 0.12).max(2.0);
     let explains = |base: f32| {
         let close = gaps
             .iter()
             .filter(|g| {
                 let k = (**g / base).round();
-                k >= 1.0 && (**g - k * base).abs() <= (base * 0.12).max(2.0)
+                k >= 1.0 && (**g - k * base).abs() <= tolerance(base)
             })
             .count();
-        close * 10 >= gaps.len() * 7
+        // The spacing itself shows up between neighbours seen side by side, more than once.
+        let single = gaps
+            .iter()
+            .filter(|g| (**g - base).abs() <= tolerance(base))
+            .count();
+        close * 10 >= gaps.len() * 7 && single >= 2 && single * 20 >= gaps.len() * 3
     };
     let lowest = &gaps[..=gaps.len() * 4 / 10];
     lowest
@@ -490,5 +517,68 @@ mod tests {
             !erased.iter().any(|b| b.x0 == 244),
             "the dot under a letter stays"
         );
+    }
+
+    /// A leader of 3x3 dots every 10 px on rows 66..68 from x=150, with letters (30 px
+    /// blocks ending on row 65) standing on it between x=200 and x=260.
+    fn leader_under_letters(extra: impl Fn(&mut GrayImage)) -> GrayImage {
+        mask_with(|m| {
+            for i in 0..20u32 {
+                let x = 150 + i * 10;
+                if !(200..260).contains(&x) {
+                    fill(m, x, 66, 3, 3);
+                }
+            }
+            for x in [200, 220, 240] {
+                fill(m, x, 36, 14, 30);
+            }
+            extra(m);
+        })
+    }
+
+    #[test]
+    fn leader_dots_fused_to_letter_feet_are_painted_out() {
+        let m = leader_under_letters(|m| {
+            // The hidden leader dots at 200, 210... touch the feet: fused into the letters.
+            for x in [200, 220, 240] {
+                fill(m, x, 66, 3, 3);
+            }
+        });
+        let (bs, labels) = blobs(&m);
+        let found = non_text(&bs, letter_height(&bs), &labels);
+        let painted: Vec<u32> = found.boxes.iter().map(|b| (b.x0 + b.x1) / 2).collect();
+        for x in [201, 221, 241] {
+            assert!(
+                painted.iter().any(|c| c.abs_diff(x) <= 1),
+                "the fused dot at {x} is painted out: {:?}",
+                found.boxes
+            );
+        }
+        assert!(found.boxes.iter().all(|b| b.y0 >= 66 && b.y1 <= 68));
+    }
+
+    #[test]
+    fn a_dot_below_fused_to_the_leader_dot_stays() {
+        // The letter's own dot below, bigger and hanging lower, covers the leader dot at 220;
+        // a comma after the last letter reaches the leader's rows too.
+        let m = leader_under_letters(|m| {
+            fill(m, 219, 66, 5, 6);
+            fill(m, 256, 60, 3, 9);
+        });
+        let (bs, labels) = blobs(&m);
+        let found = non_text(&bs, letter_height(&bs), &labels);
+        let untouched = |x0: u32, x1: u32| {
+            let erased_blob = bs
+                .iter()
+                .any(|b| found.labels.contains(&b.label) && b.x0 <= x1 && x0 <= b.x1 && b.y1 >= 60);
+            let painted = found.boxes.iter().any(|k| k.x0 <= x1 && x0 <= k.x1);
+            !erased_blob && !painted
+        };
+        assert!(
+            untouched(219, 223),
+            "the dot below stays: {:?}",
+            found.boxes
+        );
+        assert!(untouched(256, 258), "the comma stays: {:?}", found.boxes);
     }
 }
