@@ -316,6 +316,7 @@ impl Extractor {
         &self,
         raw: &RawField,
         registration_year: Option<i32>,
+        authority: Option<&str>,
     ) -> Option<(FieldValue, Option<(String, String)>)> {
         let col = self.register.column(&raw.key)?;
         let text: Vec<&str> = raw.tokens.iter().map(|t| t.text.as_str()).collect();
@@ -326,6 +327,7 @@ impl Extractor {
         let ctx = NormalizeContext {
             style: raw.style,
             registration_year,
+            authority,
         };
         let norm = self.normalizer.normalize(&col.kind, &text, &ctx);
         if norm.value.is_empty() && norm.fit == 0.0 && text.chars().all(|c| !c.is_alphanumeric()) {
@@ -364,7 +366,7 @@ impl Extractor {
             .fields
             .iter()
             .find(|f| f.key == "ngayDangKy")
-            .and_then(|f| self.normalize_field(f, None))
+            .and_then(|f| self.normalize_field(f, None, None))
             .and_then(|(v, _)| parse_date(&v.value))
             .map(|(d, _)| d.year)
             .or(Some(book.year));
@@ -374,7 +376,9 @@ impl Extractor {
             if fields.contains_key(&f.key) {
                 continue;
             }
-            if let Some((value, companion)) = self.normalize_field(f, reg_year) {
+            if let Some((value, companion)) =
+                self.normalize_field(f, reg_year, Some(&book.authority))
+            {
                 if let Some(b) = value.bbox {
                     bbox = bbox.union(&b);
                 }

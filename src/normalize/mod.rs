@@ -7,6 +7,7 @@ mod dates;
 mod ids;
 mod names;
 mod numbers;
+mod places;
 mod plain;
 mod vocab;
 pub mod words;
@@ -48,11 +49,14 @@ impl Normalized {
 
 /// What normalisation needs to know besides the text.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct NormalizeContext {
+pub struct NormalizeContext<'a> {
     /// How the edition writes the value (year only, age, words).
     pub style: ValueStyle,
     /// Year of registration, to turn an age into a birth year.
     pub registration_year: Option<i32>,
+    /// The book's registering authority: its commune, district and province names put
+    /// right the same names misread in places.
+    pub authority: Option<&'a str>,
 }
 
 /// Normalises raw text by field kind; built once from the code tables.
@@ -62,6 +66,7 @@ pub struct Normalizer {
     ethnicity: Vocabulary,
     nationality: Vocabulary,
     kinship: Vocabulary,
+    provinces: places::PlaceNames,
 }
 
 /// Fit of an ethnic alias several groups share: a person must choose.
@@ -119,6 +124,7 @@ impl Normalizer {
             ethnicity,
             nationality,
             kinship,
+            provinces: places::PlaceNames::new(&codes.provinces),
         }
     }
 
@@ -168,9 +174,15 @@ impl Normalizer {
             FieldKind::Kinship => from_vocab(&self.kinship, "kinship word"),
             FieldKind::Place => {
                 let (v, fit) = plain::normalize_place(raw);
+                let (v, _) = self.known_places(ctx).correct(&v);
                 fitted(v, fit)
             }
-            FieldKind::Text | FieldKind::Authority => fitted(plain::clean_text(raw), 1.0),
+            FieldKind::Authority => {
+                let (v, _) = places::tidy_address(&plain::authority_words(&plain::clean_text(raw)));
+                let (v, _) = self.known_places(ctx).correct(&v);
+                fitted(v, 1.0)
+            }
+            FieldKind::Text => fitted(plain::clean_text(raw), 1.0),
             FieldKind::IdNumber => {
                 let (v, fit) = ids::normalize_id_number(raw);
                 fitted(v, fit)
@@ -192,6 +204,13 @@ impl Normalizer {
                 fitted(v.to_string(), if repaired { 0.85 } else { 1.0 })
             }
             FieldKind::Identifier => identifier(raw),
+        }
+    }
+
+    fn known_places(&self, ctx: &NormalizeContext) -> places::PlaceNames {
+        match ctx.authority {
+            Some(a) => self.provinces.with_authority(a),
+            None => self.provinces.clone(),
         }
     }
 

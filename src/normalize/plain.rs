@@ -60,10 +60,31 @@ pub fn clean_text(raw: &str) -> String {
         .to_string()
 }
 
+/// An authority with its opening "UBND" put right when OCR garbled one letter of it
+/// ("UEND", "U8ND").
+pub fn authority_words(text: &str) -> String {
+    let Some((first, rest)) = text.split_once(' ') else {
+        return text.to_string();
+    };
+    let garbled = first.chars().count() == 4
+        && first.chars().next() == Some('U')
+        && first
+            .chars()
+            .filter(|c| c.is_uppercase() || c.is_ascii_digit())
+            .count()
+            == 4
+        && strsim::hamming(&fold(first), "ubnd").is_ok_and(|d| d == 1);
+    if garbled {
+        format!("UBND {rest}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// A place: cleaned text with address words corrected when a word before a capitalised name
 /// folds to one of them but carries other marks. Returns the text and its fit.
 pub fn normalize_place(raw: &str) -> (String, f32) {
-    let text = clean_text(raw);
+    let (text, _) = super::places::tidy_address(&clean_text(raw));
     let mut words: Vec<String> = text.split(' ').map(str::to_string).collect();
     let mut repaired = false;
     for i in 0..words.len() {
@@ -149,6 +170,20 @@ mod tests {
     }
 
     #[test]
+    fn a_garbled_ubnd_is_put_right() {
+        assert_eq!(
+            authority_words("UEND Phường 6, quận Cái Răng"),
+            "UBND Phường 6, quận Cái Răng"
+        );
+        assert_eq!(authority_words("U8ND xã Yên Mỹ"), "UBND xã Yên Mỹ");
+        assert_eq!(authority_words("UBND xã Yên Mỹ"), "UBND xã Yên Mỹ");
+        assert_eq!(
+            authority_words("Ủy ban nhân dân xã Yên Mỹ"),
+            "Ủy ban nhân dân xã Yên Mỹ"
+        );
+    }
+
+    #[test]
     fn address_words_are_put_right() {
         let (p, fit) = normalize_place("Xã Tân Phong, huyện Vũ Thư, tính Thái Bình");
         assert_eq!(p, "Xã Tân Phong, huyện Vũ Thư, tỉnh Thái Bình");
@@ -160,7 +195,7 @@ mod tests {
             normalize_place("Bệnh viên Đạ khoa tỉnh Vĩnh Phúc").0,
             "Bệnh viện Đa khoa tỉnh Vĩnh Phúc"
         );
-        // "tính" not before a name is left alone.
-        assert_eq!(normalize_place("tính toán").0, "tính toán");
+        // "tính" not before a name is left alone (a place opens with a capital).
+        assert_eq!(normalize_place("tính toán").0, "Tính toán");
     }
 }

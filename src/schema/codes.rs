@@ -75,6 +75,8 @@ pub struct CodeTables {
     pub tables: Vec<CodeTable>,
     pub ethnicity: EthnicityTable,
     pub nationalities: Vec<Nationality>,
+    /// Province names, old and new, to put right a province misread in a place.
+    pub provinces: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +93,14 @@ struct EthnicityFile {
     entries: Vec<EthnicGroup>,
     #[serde(default)]
     ambiguous: Vec<AmbiguousAlias>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlacesFile {
+    #[allow(dead_code)]
+    kind: String,
+    provinces: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +133,9 @@ impl CodeTables {
                 }),
                 Some("nationality") => toml::from_str::<NationalityFile>(&text)
                     .map(|f| out.nationalities.extend(f.entries)),
+                Some("places") => {
+                    toml::from_str::<PlacesFile>(&text).map(|f| out.provinces.extend(f.provinces))
+                }
                 _ => toml::from_str::<TablesFile>(&text).map(|f| out.tables.extend(f.tables)),
             };
             if let Err(e) = result {

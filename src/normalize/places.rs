@@ -1,0 +1,316 @@
+//! Known place names and the punctuation of addresses. A province, district or commune name
+//! that folds (marks dropped, đ = d) to a known name is that name: OCR of a typed name loses
+//! or adds marks (a leader dot read as a dot below, a horn lost to blur) far more often than
+//! it turns one real name into another with the same letters. Known names are the provinces
+//! of `schemas/codes/places.toml` and the units of the book's own registering authority,
+//! which most addresses of a book share.
+
+use std::collections::HashMap;
+
+use crate::text::{fold, nfc};
+
+/// Unit words that open a segment of an address ("huyện Bố Trạch"), folded, longest first.
+const UNITS: &[&str] = &[
+    "thanh pho",
+    "thi tran",
+    "thi xa",
+    "phuong",
+    "huyen",
+    "quan",
+    "tinh",
+    "xa",
+    "tp",
+];
+
+/// Level of a unit word: a name is only put right against names of its own level (the
+/// district "huyện Thạnh Hóa" is not the province Thanh Hóa).
+fn level(unit_folded: &str) -> &'static str {
+    match unit_folded {
+        "tinh" | "thanh pho" | "tp" => "province",
+        "huyen" | "quan" | "thi xa" => "district",
+        _ => "commune",
+    }
+}
+
+/// Names by level and folded form; a fold two names of one level share is dropped (no
+/// guessing between them).
+#[derive(Debug, Clone, Default)]
+pub struct PlaceNames {
+    by_fold: HashMap<(&'static str, String), Option<String>>,
+}
+
+impl PlaceNames {
+    /// Province names.
+    pub fn new<'a>(provinces: impl IntoIterator<Item = &'a String>) -> Self {
+        let mut out = Self::default();
+        for n in provinces {
+            out.add("province", n);
+        }
+        out
+    }
+
+    fn add(&mut self, level: &'static str, name: &str) {
+        let name = nfc(name.trim());
+        if name.is_empty() {
+            return;
+        }
+        let key = (level, key(&name));
+        match self.by_fold.get(&key) {
+            Some(Some(known)) if *known != name => {
+                self.by_fold.insert(key, None);
+            }
+            Some(_) => {}
+            None => {
+                self.by_fold.insert(key, Some(name));
+            }
+        }
+    }
+
+    /// These names and the unit names of an authority ("UBND xã Liên Hiệp, huyện Bố Trạch,
+    /// tỉnh Quảng Bình" gives Liên Hiệp, Bố Trạch and Quảng Bình).
+    pub fn with_authority(&self, authority: &str) -> Self {
+        let mut out = self.clone();
+        for segment in authority.split(',') {
+            if let Some((unit, name)) = split_unit(segment.trim()) {
+                out.add(level(&unit_key(&unit)), &name);
+            }
+        }
+        out
+    }
+
+    fn lookup(&self, unit: &str, name: &str) -> Option<&str> {
+        self.by_fold
+            .get(&(level(&unit_key(unit)), key(name)))
+            .and_then(|n| n.as_deref())
+    }
+
+    /// `text` with the name of each "unit Name" segment replaced by the known name it folds
+    /// to; true when something changed.
+    pub fn correct(&self, text: &str) -> (String, bool) {
+        let mut changed = false;
+        let segments: Vec<String> = text
+            .split(',')
+            .map(|segment| {
+                let lead = segment.len() - segment.trim_start().len();
+                let trimmed = segment.trim();
+                let Some((unit, name)) = split_unit(trimmed) else {
+                    return segment.to_string();
+                };
+                match self.lookup(&unit, &name) {
+                    Some(known) if known != name => {
+                        changed = true;
+                        format!("{}{unit} {known}", &segment[..lead])
+                    }
+                    _ => segment.to_string(),
+                }
+            })
+            .collect();
+        (segments.join(","), changed)
+    }
+}
+
+/// Folded key of a name: marks, case, hyphens and spacing ignored.
+fn key(name: &str) -> String {
+    fold(name)
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The unit word of a segment's unit, folded ("UBND xã" gives "xa").
+fn unit_key(unit: &str) -> String {
+    let f = key(&unit.replace('.', " "));
+    for u in UNITS {
+        if f.ends_with(u) && (f.len() == u.len() || f[..f.len() - u.len()].ends_with(' ')) {
+            return u.to_string();
+        }
+    }
+    f
+}
+
+/// A segment opening with a unit word: the unit as written and the name after it. "UBND" or
+/// "Ủy ban nhân dân" before the unit is skipped.
+fn split_unit(segment: &str) -> Option<(String, String)> {
+    let words: Vec<&str> = segment.split_whitespace().collect();
+    let folded: Vec<String> = words
+        .iter()
+        .map(|w| fold(w.trim_end_matches('.')))
+        .collect();
+    let mut start = 0;
+    if folded.first().is_some_and(|w| w == "ubnd") {
+        start = 1;
+    } else if folded.len() > 4 && folded[..4].join(" ") == "uy ban nhan dan" {
+        start = 4;
+    }
+    for unit in UNITS {
+        let n = unit.split(' ').count();
+        if folded.len() > start + n && folded[start..start + n].join(" ") == *unit {
+            let name = words[start + n..].join(" ");
+            if name.chars().next().is_some_and(|c| c.is_uppercase()) {
+                return Some((words[..start + n].join(" "), name));
+            }
+        }
+    }
+    None
+}
+
+/// Address punctuation put right: a leader dot read between two words ("Thới.Hưng") goes, a
+/// comma read as a full stop before a lower-case word is a comma again, doubled marks are
+/// one, a comma is restored before a unit that follows a name ("Thới Hưng huyện Bàu
+/// Bàng"), and the value opens with a capital. Abbreviations ("TP.HCM", "P.5") keep their
+/// stop. True when something changed.
+pub fn tidy_address(text: &str) -> (String, bool) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let prev = out.chars().last();
+        let next = chars.get(i + 1).copied();
+        match c {
+            '.' | ',' if matches!(next, Some(',') | Some('.')) => {
+                // ",." ".," ",,": one comma.
+                out.push(',');
+                i += 2;
+                continue;
+            }
+            '.' if prev.is_some_and(char::is_alphabetic)
+                && next.is_some_and(char::is_alphabetic)
+                && !abbreviation_before(&out) =>
+            {
+                out.push(' ');
+            }
+            '.' if next == Some(' ')
+                && chars.get(i + 2).is_some_and(|c| c.is_lowercase())
+                && !abbreviation_before(&out) =>
+            {
+                out.push(',');
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    let out = comma_before_units(&out);
+    let out = capitalise_first(&out);
+    let changed = out != text;
+    (out, changed)
+}
+
+/// The word just written is an abbreviation: up to three capitals ("TP", "P", "KP").
+fn abbreviation_before(written: &str) -> bool {
+    let word: Vec<char> = written
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    !word.is_empty() && word.len() <= 3 && word.iter().all(|c| c.is_uppercase())
+}
+
+fn comma_before_units(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            let f = fold(w);
+            let two = words.get(i + 1).map(|n| format!("{f} {}", fold(n)));
+            let single_unit = ["xa", "phuong", "huyen", "quan", "tinh"].contains(&f.as_str())
+                && w.chars().next().is_some_and(char::is_lowercase);
+            let double_unit = two.as_deref().is_some_and(|t| {
+                ["thanh pho", "thi xa", "thi tran"].contains(&t)
+                    && words[i + 1].chars().next().is_some_and(char::is_lowercase)
+            });
+            let prev = out.last_mut().unwrap();
+            let after_name = prev
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                && prev.chars().last().is_some_and(char::is_alphanumeric);
+            if (single_unit || double_unit) && after_name {
+                prev.push(',');
+            }
+        }
+        out.push(w.to_string());
+    }
+    out.join(" ")
+}
+
+fn capitalise_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
+        _ => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> PlaceNames {
+        let provinces: Vec<String> = ["Bình Dương", "Hồ Chí Minh", "Thanh Hóa", "Quảng Bình"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        PlaceNames::new(&provinces)
+    }
+
+    #[test]
+    fn a_province_with_marks_misread_is_put_right() {
+        let (v, changed) = names().correct("Ấp 5, xã Thới Hưng, huyện Bàu Bàng, tỉnh Bình Dượng");
+        assert!(changed);
+        assert_eq!(v, "Ấp 5, xã Thới Hưng, huyện Bàu Bàng, tỉnh Bình Dương");
+        let (v, _) = names().correct("Xã Hợp Thành, tỉnh Thạnh Hóa");
+        assert_eq!(v, "Xã Hợp Thành, tỉnh Thanh Hóa");
+        let (v, _) = names().correct("Phường 6, Thành phố Hồ Chi Minh");
+        assert_eq!(v, "Phường 6, Thành phố Hồ Chí Minh");
+    }
+
+    #[test]
+    fn the_books_authority_names_its_own_commune_and_district() {
+        let local = names().with_authority("UBND xã Liên Hiệp, huyện Bố Trạch, tỉnh Quảng Bình");
+        let (v, _) = local.correct("Xóm 2, xã Liên Hiêp, huyện Bố Trach, tỉnh Quảng Bình");
+        assert_eq!(v, "Xóm 2, xã Liên Hiệp, huyện Bố Trạch, tỉnh Quảng Bình");
+        // A different name, or a name with other letters, is left alone.
+        let (v, changed) = local.correct("Xóm 2, xã Liên Hòa, huyện Bố Trạch");
+        assert!(!changed);
+        assert_eq!(v, "Xóm 2, xã Liên Hòa, huyện Bố Trạch");
+    }
+
+    #[test]
+    fn two_names_with_one_fold_are_not_guessed_between() {
+        let both: Vec<String> = vec!["Thanh Hóa".into(), "Thạnh Hòa".into()];
+        let (v, changed) = PlaceNames::new(&both).correct("tỉnh Thành Hóa");
+        assert!(!changed);
+        assert_eq!(v, "tỉnh Thành Hóa");
+        // Nor is a district put right against a province.
+        let (v, changed) = names().correct("huyện Thạnh Hóa, tỉnh Long An");
+        assert!(!changed);
+        assert_eq!(v, "huyện Thạnh Hóa, tỉnh Long An");
+    }
+
+    #[test]
+    fn address_punctuation_is_put_right() {
+        let t = |s: &str| tidy_address(s).0;
+        assert_eq!(
+            t("Ấp 4, xã Thới.Hưng. huyện Bàu Bàng,. tỉnh Bình Dương"),
+            "Ấp 4, xã Thới Hưng, huyện Bàu Bàng, tỉnh Bình Dương"
+        );
+        assert_eq!(
+            t("xã Hiệp Phước, huyện Bình Chánh"),
+            "Xã Hiệp Phước, huyện Bình Chánh"
+        );
+        assert_eq!(
+            t("Ấp Phú Lợi, xã Thới Hưng huyện Bàu Bàng"),
+            "Ấp Phú Lợi, xã Thới Hưng, huyện Bàu Bàng"
+        );
+        // A unit after a common word is part of a name ("Trạm y tế xã ..."), and
+        // abbreviations keep their stops.
+        assert_eq!(
+            t("Trạm y tế xã Thới Hưng, huyện Bàu Bàng"),
+            "Trạm y tế xã Thới Hưng, huyện Bàu Bàng"
+        );
+        assert_eq!(t("Số 12, P.5, Q.3, TP.HCM"), "Số 12, P.5, Q.3, TP.HCM");
+        assert!(!tidy_address("Xã Yên Mỹ, huyện Lâm Hà").1);
+    }
+}
