@@ -67,7 +67,7 @@ pub fn authority_words(text: &str) -> String {
         return text.to_string();
     };
     let garbled = first.chars().count() == 4
-        && first.chars().next() == Some('U')
+        && first.starts_with('U')
         && first
             .chars()
             .filter(|c| c.is_uppercase() || c.is_ascii_digit())
