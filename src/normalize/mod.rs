@@ -66,6 +66,7 @@ pub struct Normalizer {
     ethnicity: Vocabulary,
     nationality: Vocabulary,
     kinship: Vocabulary,
+    titles: Vocabulary,
     provinces: places::PlaceNames,
 }
 
@@ -119,7 +120,17 @@ impl Normalizer {
                 }
             }
         }
+        let mut titles = Vocabulary::default();
+        if let Some(t) = codes.table("chuc_vu") {
+            for e in &t.entries {
+                titles.add(&e.name, &e.name, 1.0);
+                for l in &e.labels {
+                    titles.add(l, &e.name, 1.0);
+                }
+            }
+        }
         Self {
+            titles,
             codes: tables,
             ethnicity,
             nationality,
@@ -183,6 +194,11 @@ impl Normalizer {
                 fitted(v, 1.0)
             }
             FieldKind::Text => fitted(plain::clean_text(raw), 1.0),
+            // A title outside the list is kept as read, with the doubt of an unchecked word.
+            FieldKind::Title => match self.titles.lookup(&plain::clean_text(raw)) {
+                Some(m) => fitted(m.value, m.fit),
+                None => fitted(plain::clean_text(raw), 0.9),
+            },
             FieldKind::IdNumber => {
                 let (v, fit) = ids::normalize_id_number(raw);
                 fitted(v, fit)

@@ -84,6 +84,16 @@ impl PlaceNames {
             .and_then(|n| n.as_deref())
     }
 
+    /// "Lỉnh Đồng Nai": a province name whose unit word lost one letter to OCR. Only "tỉnh"
+    /// is repaired, and only before a known province.
+    fn garbled_province(&self, segment: &str) -> Option<String> {
+        let (first, name) = segment.split_once(' ')?;
+        let f = fold(first);
+        let near = f.chars().count() == 4 && strsim::levenshtein(&f, "tinh") == 1;
+        let known = self.lookup("tinh", name)?;
+        near.then(|| format!("tỉnh {known}"))
+    }
+
     /// `text` with the name of each "unit Name" segment replaced by the known name it folds
     /// to; true when something changed.
     pub fn correct(&self, text: &str) -> (String, bool) {
@@ -94,7 +104,13 @@ impl PlaceNames {
                 let lead = segment.len() - segment.trim_start().len();
                 let trimmed = segment.trim();
                 let Some((unit, name)) = split_unit(trimmed) else {
-                    return segment.to_string();
+                    return match self.garbled_province(trimmed) {
+                        Some(fixed) => {
+                            changed = true;
+                            format!("{}{fixed}", &segment[..lead])
+                        }
+                        None => segment.to_string(),
+                    };
                 };
                 match self.lookup(&unit, &name) {
                     Some(known) if known != name => {
@@ -105,7 +121,14 @@ impl PlaceNames {
                 }
             })
             .collect();
-        (segments.join(","), changed)
+        let joined = segments.join(",");
+        let opens_upper = text.chars().next().is_some_and(char::is_uppercase);
+        let joined = if opens_upper {
+            capitalise_first(&joined)
+        } else {
+            joined
+        };
+        (joined, changed)
     }
 }
 
@@ -169,9 +192,14 @@ pub fn tidy_address(text: &str) -> (String, bool) {
         let prev = out.chars().last();
         let next = chars.get(i + 1).copied();
         match c {
+            // Low double or single comma marks (a comma and a speck read together).
+            '„' | '‚' => out.push(','),
             '.' | ',' if matches!(next, Some(',') | Some('.')) => {
-                // ",." ".," ",,": one comma.
+                // ",." ".," ",,": one comma, then a space before the next word.
                 out.push(',');
+                if chars.get(i + 2).is_some_and(|c| c.is_alphanumeric()) {
+                    out.push(' ');
+                }
                 i += 2;
                 continue;
             }
@@ -191,10 +219,30 @@ pub fn tidy_address(text: &str) -> (String, bool) {
         }
         i += 1;
     }
+    let out = unglue_numbers(&out);
     let out = comma_before_units(&out);
     let out = capitalise_first(&out);
     let changed = out != text;
     (out, changed)
+}
+
+/// "Tổ26" is "Tổ 26": a number glued to a unit word of an address.
+fn unglue_numbers(text: &str) -> String {
+    const NUMBERED: &[&str] = &[
+        "to", "ap", "xom", "so", "khu", "thon", "phuong", "quan", "doi", "ban", "khom",
+    ];
+    text.split(' ')
+        .map(|w| {
+            let split = w.find(|c: char| c.is_ascii_digit());
+            match split {
+                Some(i) if i > 0 && NUMBERED.contains(&fold(&w[..i]).as_str()) => {
+                    format!("{} {}", &w[..i], &w[i..])
+                }
+                _ => w.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The word just written is an abbreviation: up to three capitals ("TP", "P", "KP").
@@ -221,11 +269,13 @@ fn comma_before_units(text: &str) -> String {
                     && words[i + 1].chars().next().is_some_and(char::is_lowercase)
             });
             let prev = out.last_mut().unwrap();
+            // A name or number before the unit, not the authority's own "UBND".
             let after_name = prev
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-                && prev.chars().last().is_some_and(char::is_alphanumeric);
+                && prev.chars().last().is_some_and(char::is_alphanumeric)
+                && fold(prev) != "ubnd";
             if (single_unit || double_unit) && after_name {
                 prev.push(',');
             }
@@ -264,6 +314,12 @@ mod tests {
         assert_eq!(v, "Xã Hợp Thành, tỉnh Thanh Hóa");
         let (v, _) = names().correct("Phường 6, Thành phố Hồ Chi Minh");
         assert_eq!(v, "Phường 6, Thành phố Hồ Chí Minh");
+        let (v, _) = names().correct("huyện Long Thành, Lỉnh Bình Dương");
+        assert_eq!(v, "huyện Long Thành, tỉnh Bình Dương");
+        // A word one letter from "tỉnh" before an unknown name is left alone.
+        let (v, changed) = names().correct("xã An Hòa, Linh Xuân");
+        assert!(!changed);
+        assert_eq!(v, "xã An Hòa, Linh Xuân");
     }
 
     #[test]
@@ -311,6 +367,10 @@ mod tests {
             "Trạm y tế xã Thới Hưng, huyện Bàu Bàng"
         );
         assert_eq!(t("Số 12, P.5, Q.3, TP.HCM"), "Số 12, P.5, Q.3, TP.HCM");
+        assert_eq!(t("Ấp 5, xã Thới Hưng,.huyện Bàu Bàng"), "Ấp 5, xã Thới Hưng, huyện Bàu Bàng");
+        assert_eq!(t("UBND xã Hiệp Phước"), "UBND xã Hiệp Phước");
+        assert_eq!(t("Tổ26, thị trấn Núi Thành"), "Tổ 26, thị trấn Núi Thành");
+        assert_eq!(t("Ấp 7„ xã An Nhơn Tây"), "Ấp 7, xã An Nhơn Tây");
         assert!(!tidy_address("Xã Yên Mỹ, huyện Lâm Hà").1);
     }
 }

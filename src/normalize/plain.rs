@@ -95,6 +95,19 @@ pub fn normalize_place(raw: &str) -> (String, f32) {
         if !next_is_name {
             continue;
         }
+        // After a unit word the word opens a name ("quận Ngô Quyền"), not an address word.
+        let after_unit = i > 0 && {
+            let prev = &words[i - 1];
+            !prev.ends_with(',')
+                && [
+                    "xa", "phuong", "huyen", "quan", "tinh", "pho", "tran", "thon", "xom", "ap",
+                    "ban", "buon", "lang", "duong", "ngo", "hem", "khu",
+                ]
+                .contains(&fold(prev).as_str())
+        };
+        if after_unit {
+            continue;
+        }
         let w = &words[i];
         let f = fold(w);
         let single: Vec<&&str> = ADMIN_WORDS
@@ -194,6 +207,10 @@ mod tests {
         assert_eq!(
             normalize_place("Bệnh viên Đạ khoa tỉnh Vĩnh Phúc").0,
             "Bệnh viện Đa khoa tỉnh Vĩnh Phúc"
+        );
+        assert_eq!(
+            normalize_place("Phường An Cư, quận Ngô Quyền").0,
+            "Phường An Cư, quận Ngô Quyền"
         );
         // "tính" not before a name is left alone (a place opens with a capital).
         assert_eq!(normalize_place("tính toán").0, "Tính toán");

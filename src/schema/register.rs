@@ -34,6 +34,8 @@ pub enum FieldKind {
     Nationality,
     /// Relationship word (cha, mẹ, ông nội...).
     Kinship,
+    /// An officer's title ("Chủ tịch"), from the `chuc_vu` table; an unknown title is kept.
+    Title,
 }
 
 impl FieldKind {
@@ -53,6 +55,7 @@ impl FieldKind {
             "ethnicity" => FieldKind::Ethnicity,
             "nationality" => FieldKind::Nationality,
             "kinship" => FieldKind::Kinship,
+            "title" => FieldKind::Title,
             other => match other.strip_prefix("code:") {
                 Some(t) if !t.is_empty() => FieldKind::Code(t.to_string()),
                 _ => return Err(format!("unknown field kind \"{other}\"")),
@@ -86,6 +89,7 @@ impl Serialize for FieldKind {
             FieldKind::Ethnicity => "ethnicity".into(),
             FieldKind::Nationality => "nationality".into(),
             FieldKind::Kinship => "kinship".into(),
+            FieldKind::Title => "title".into(),
         };
         s.serialize_str(&text)
     }

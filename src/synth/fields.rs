@@ -226,7 +226,7 @@ pub fn typical_width_em(kind: &FieldKind, style: ValueStyle) -> f32 {
         (FieldKind::IdNumber, _) => 9.0,
         (FieldKind::DocumentNumber, _) => 14.0,
         (FieldKind::Kinship, _) => 6.0,
-        (FieldKind::Text, _) => 10.0,
+        (FieldKind::Text, _) | (FieldKind::Title, _) => 10.0,
         (FieldKind::Place, _) | (FieldKind::Authority, _) => 30.0,
     }
 }
