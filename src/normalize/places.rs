@@ -367,7 +367,10 @@ mod tests {
             "Trạm y tế xã Thới Hưng, huyện Bàu Bàng"
         );
         assert_eq!(t("Số 12, P.5, Q.3, TP.HCM"), "Số 12, P.5, Q.3, TP.HCM");
-        assert_eq!(t("Ấp 5, xã Thới Hưng,.huyện Bàu Bàng"), "Ấp 5, xã Thới Hưng, huyện Bàu Bàng");
+        assert_eq!(
+            t("Ấp 5, xã Thới Hưng,.huyện Bàu Bàng"),
+            "Ấp 5, xã Thới Hưng, huyện Bàu Bàng"
+        );
         assert_eq!(t("UBND xã Hiệp Phước"), "UBND xã Hiệp Phước");
         assert_eq!(t("Tổ26, thị trấn Núi Thành"), "Tổ 26, thị trấn Núi Thành");
         assert_eq!(t("Ấp 7„ xã An Nhơn Tây"), "Ấp 7, xã An Nhơn Tây");

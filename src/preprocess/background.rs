@@ -68,6 +68,46 @@ pub fn flatten(gray: &GrayImage) -> GrayImage {
     out
 }
 
+/// Grain of a flattened page: the median absolute deviation of its pixels from their median
+/// (mostly paper). Clean scans stay within a few levels; a grainy scan of faded ink spreads
+/// the paper so wide that no single threshold separates it from the ink.
+pub fn grain(flat: &GrayImage) -> u32 {
+    let mut hist = [0u64; 256];
+    for p in flat.pixels() {
+        hist[p[0] as usize] += 1;
+    }
+    let half = (flat.width() as u64 * flat.height() as u64).div_ceil(2);
+    let quantile = |h: &[u64]| {
+        let mut seen = 0;
+        for (v, n) in h.iter().enumerate() {
+            seen += n;
+            if seen >= half {
+                return v as u32;
+            }
+        }
+        255
+    };
+    let median = quantile(&hist);
+    let mut dev = [0u64; 256];
+    for (v, n) in hist.iter().enumerate() {
+        dev[(v as i32 - median as i32).unsigned_abs() as usize] += n;
+    }
+    quantile(&dev)
+}
+
+/// Grain above which the ink mask is taken from a lightly smoothed page.
+pub const GRAINY: u32 = 8;
+
+/// The page the ink mask is cut from: itself, or smoothed a little when grainy so that grain
+/// averages out while strokes and dots (darker, and several pixels across) stay ink.
+pub fn mask_basis(flat: &GrayImage) -> GrayImage {
+    if grain(flat) > GRAINY {
+        imageproc::filter::gaussian_blur_f32(flat, 0.8)
+    } else {
+        flat.clone()
+    }
+}
+
 /// Ink threshold of a flattened page: Otsu's level, kept within bounds so that a page of
 /// mostly paper or mostly ink does not push it to an extreme.
 pub fn ink_threshold(flat: &GrayImage) -> u8 {
@@ -95,5 +135,27 @@ mod tests {
         assert!(flat.get_pixel(10, 190)[0] > t);
         assert!(flat.get_pixel(30, 21)[0] < t, "ink on light paper");
         assert!(flat.get_pixel(360, 151)[0] < t, "ink on dark paper");
+    }
+
+    #[test]
+    fn grainy_faded_pages_are_masked_from_a_smoothed_copy() {
+        // Paper 215 with +-24 grain (a fixed pseudo-random pattern), faded ink strokes of 150.
+        let grainy = GrayImage::from_fn(300, 200, |x, y| {
+            let n = (x.wrapping_mul(7919) ^ y.wrapping_mul(104729)).wrapping_mul(2654435761) >> 27;
+            let ink = (40..44).contains(&y) || (100..103).contains(&x);
+            Luma([if ink { 150 } else { 191 + n as u8 * 3 / 2 }])
+        });
+        let flat = flatten(&grainy);
+        assert!(grain(&flat) > GRAINY, "grain {}", grain(&flat));
+        let basis = mask_basis(&flat);
+        let t = ink_threshold(&basis);
+        let ink_share = basis.pixels().filter(|p| p[0] < t).count() as f32 / (300.0 * 200.0);
+        assert!(basis.get_pixel(150, 41)[0] < t && basis.get_pixel(101, 150)[0] < t);
+        assert!(ink_share < 0.1, "grain stays paper: {ink_share}");
+        // A clean page is masked as it is.
+        let clean = GrayImage::from_fn(300, 200, |_, y| Luma([if y == 40 { 60 } else { 250 }]));
+        let flat = flatten(&clean);
+        assert!(grain(&flat) <= GRAINY);
+        assert_eq!(mask_basis(&flat), flat);
     }
 }

@@ -88,25 +88,29 @@ pub fn prepare_page(
         return Err(PreprocessError::TooSmall { width, height });
     }
     let flat = background::flatten(gray);
-    let threshold = background::ink_threshold(&flat);
-    let skew =
-        skew::InkPoints::sample(width, height, 4, |x, y| flat.get_pixel(x, y)[0] < threshold)
-            .estimate(params.max_skew_degrees);
-    let (flat, skew) = if skew.abs() >= params.min_skew_degrees {
+    let basis = background::mask_basis(&flat);
+    let threshold = background::ink_threshold(&basis);
+    let skew = skew::InkPoints::sample(width, height, 4, |x, y| {
+        basis.get_pixel(x, y)[0] < threshold
+    })
+    .estimate(params.max_skew_degrees);
+    let ((flat, basis), skew) = if skew.abs() >= params.min_skew_degrees {
         // Rotating the flattened page keeps the paper white in the corners.
-        let turned = rotate_about_center(
-            &flat,
-            -skew.to_radians(),
-            Interpolation::Bilinear,
-            Border::Constant(Luma([255u8])),
-        );
-        (turned, skew)
+        let turn = |img: &GrayImage| {
+            rotate_about_center(
+                img,
+                -skew.to_radians(),
+                Interpolation::Bilinear,
+                Border::Constant(Luma([255u8])),
+            )
+        };
+        ((turn(&flat), turn(&basis)), skew)
     } else {
-        (flat, 0.0)
+        ((flat, basis), 0.0)
     };
     let mut image = flat;
     let mask = GrayImage::from_fn(width, height, |x, y| {
-        Luma([if image.get_pixel(x, y)[0] < threshold {
+        Luma([if basis.get_pixel(x, y)[0] < threshold {
             255
         } else {
             0
