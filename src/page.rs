@@ -250,6 +250,26 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An `auto` entry holding these values as if taken from `book.toml`, with no finding:
+    /// for entries built outside OCR (hand-keyed rows, tests).
+    pub fn from_values<K: Into<String>, V: Into<String>>(
+        index: u32,
+        values: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        Entry {
+            index,
+            bbox: Default::default(),
+            fields: values
+                .into_iter()
+                .map(|(k, v)| (k.into(), FieldValue::from_book(v)))
+                .collect(),
+            findings: vec![],
+            status: EntryStatus::Auto,
+            confidence: 1.0,
+            edition: String::new(),
+        }
+    }
+
     /// Adds a finding found after validation (across a book, against the registry) and lowers
     /// the status to match: an error rejects the entry, a review finding sends an `auto` entry
     /// to review; info changes nothing.

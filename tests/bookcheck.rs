@@ -6,7 +6,7 @@ use sohoa::emit::report::BatchNote;
 use sohoa::emit::BatchStep;
 use sohoa::ingest::{Book, BookMeta, Scan};
 use sohoa::page::{
-    Entry, EntryStatus, FieldValue, PageKey, PageOutcome, PageResult, PageSource, Stage, StageTimes,
+    Entry, EntryStatus, PageKey, PageOutcome, PageResult, PageSource, Stage, StageTimes,
 };
 use sohoa::schema::Schemas;
 use std::collections::BTreeMap;
@@ -45,23 +45,14 @@ fn source(book: &str, page: u32) -> PageSource {
 }
 
 fn entry(index: u32, so: i64, date: &str, printed_page: u32) -> Entry {
-    let fields = [
-        ("so", so.to_string()),
-        ("ngayDangKy", date.to_string()),
-        ("trangSo", printed_page.to_string()),
-    ];
-    Entry {
+    Entry::from_values(
         index,
-        bbox: Default::default(),
-        fields: fields
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), FieldValue::from_book(v)))
-            .collect(),
-        findings: vec![],
-        status: EntryStatus::Auto,
-        confidence: 1.0,
-        edition: String::new(),
-    }
+        [
+            ("so", so.to_string()),
+            ("ngayDangKy", date.to_string()),
+            ("trangSo", printed_page.to_string()),
+        ],
+    )
 }
 
 fn page(book: &str, page: u32, entries: Vec<Entry>) -> PageResult {

@@ -10,19 +10,12 @@ use sohoa::page::{Entry, EntryStatus, FieldValue, PageKey, PageOutcome, PageResu
 use sohoa::schema::Schemas;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn schemas_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas")
-}
+#[path = "e2e/util.rs"]
+mod util;
 
-fn sohoa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sohoa"))
-        .env("SOHOA_SCHEMAS", schemas_dir())
-        .args(args)
-        .output()
-        .expect("the sohoa binary runs")
-}
+use util::{schemas_dir, sohoa_output as sohoa};
 
 fn ok(o: &Output) -> String {
     let out = String::from_utf8_lossy(&o.stdout).into_owned();

@@ -3,7 +3,7 @@
 //! with poppler's `pdfinfo` and `pdftoppm`.
 
 use image::{Rgb, RgbImage};
-use sohoa::page::{Entry, EntryStatus, FieldValue, PageOutcome, PageResult, StageTimes};
+use sohoa::page::{Entry, EntryStatus, PageOutcome, PageResult, StageTimes};
 use sohoa::pipeline::RunManifest;
 use sohoa::store::PageStore;
 use std::io::Read;
@@ -14,17 +14,10 @@ const BOOK_TOML: &str = "register = \"KS\"\nvolume = \"01/2008\"\nyear = 2008\n\
 authority = \"UBND xã An Nhơn\"\nward_code = \"24892\"\ndistrict_initials = \"DT\"\n\
 province_initials = \"LD\"\n";
 
-fn schemas_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas")
-}
+#[path = "e2e/util.rs"]
+mod util;
 
-fn sohoa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sohoa"))
-        .env("SOHOA_SCHEMAS", schemas_dir())
-        .args(args)
-        .output()
-        .expect("the sohoa binary runs")
-}
+use util::{schemas_dir, sohoa_output as sohoa};
 
 fn text(o: &Output) -> String {
     format!(
@@ -65,23 +58,15 @@ fn page_image(seed: u32) -> RgbImage {
 }
 
 fn entry(index: u32, so: u32, date: &str, status: EntryStatus) -> Entry {
-    let fields = [
+    let values = [
         ("so", so.to_string()),
         ("quyenSo", "01/2008".to_string()),
         ("ngayDangKy", date.to_string()),
         ("nksHoTen", format!("Nguyễn Văn {so}")),
     ];
     Entry {
-        index,
-        bbox: Default::default(),
-        fields: fields
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), FieldValue::from_book(v)))
-            .collect(),
-        findings: vec![],
         status,
-        confidence: 1.0,
-        edition: String::new(),
+        ..Entry::from_values(index, values)
     }
 }
 

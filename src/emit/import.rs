@@ -110,7 +110,6 @@ pub fn csv_bytes(register: &RegisterSchema, rows: &[Vec<String>]) -> std::io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::{EntryStatus, FieldValue};
     use crate::schema::Schemas;
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
@@ -122,18 +121,7 @@ mod tests {
     }
 
     fn entry(pairs: &[(&str, &str)]) -> Entry {
-        Entry {
-            index: 1,
-            bbox: Default::default(),
-            fields: pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), FieldValue::from_book(*v)))
-                .collect(),
-            findings: vec![],
-            status: EntryStatus::Auto,
-            confidence: 1.0,
-            edition: String::new(),
-        }
+        Entry::from_values(1, pairs.iter().copied())
     }
 
     #[test]

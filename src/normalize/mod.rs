@@ -111,24 +111,23 @@ impl Normalizer {
                 nationality.add(a, &n.name, 1.0);
             }
         }
-        let mut kinship = Vocabulary::default();
-        if let Some(t) = codes.table("quan_he") {
-            for e in &t.entries {
-                kinship.add(&e.name, &e.name, 1.0);
+        // Tables whose entries are written as names, not codes.
+        let names_of = |id: &str| {
+            let mut v = Vocabulary::default();
+            for e in codes
+                .table(id)
+                .map(|t| t.entries.as_slice())
+                .unwrap_or_default()
+            {
+                v.add(&e.name, &e.name, 1.0);
                 for l in &e.labels {
-                    kinship.add(l, &e.name, 1.0);
+                    v.add(l, &e.name, 1.0);
                 }
             }
-        }
-        let mut titles = Vocabulary::default();
-        if let Some(t) = codes.table("chuc_vu") {
-            for e in &t.entries {
-                titles.add(&e.name, &e.name, 1.0);
-                for l in &e.labels {
-                    titles.add(l, &e.name, 1.0);
-                }
-            }
-        }
+            v
+        };
+        let kinship = names_of("quan_he");
+        let titles = names_of("chuc_vu");
         Self {
             titles,
             codes: tables,
@@ -185,12 +184,12 @@ impl Normalizer {
             FieldKind::Kinship => from_vocab(&self.kinship, "kinship word"),
             FieldKind::Place => {
                 let (v, fit) = plain::normalize_place(raw);
-                let (v, _) = self.known_places(ctx).correct(&v);
+                let (v, _) = self.provinces.correct(&v, ctx.authority);
                 fitted(v, fit)
             }
             FieldKind::Authority => {
                 let (v, _) = places::tidy_address(&plain::authority_words(&plain::clean_text(raw)));
-                let (v, _) = self.known_places(ctx).correct(&v);
+                let (v, _) = self.provinces.correct(&v, ctx.authority);
                 fitted(v, 1.0)
             }
             FieldKind::Text => fitted(plain::clean_text(raw), 1.0),
@@ -220,13 +219,6 @@ impl Normalizer {
                 fitted(v.to_string(), if repaired { 0.85 } else { 1.0 })
             }
             FieldKind::Identifier => identifier(raw),
-        }
-    }
-
-    fn known_places(&self, ctx: &NormalizeContext) -> places::PlaceNames {
-        match ctx.authority {
-            Some(a) => self.provinces.with_authority(a),
-            None => self.provinces.clone(),
         }
     }
 

@@ -66,10 +66,10 @@ impl PlaceNames {
         }
     }
 
-    /// These names and the unit names of an authority ("UBND xã Liên Hiệp, huyện Bố Trạch,
-    /// tỉnh Quảng Bình" gives Liên Hiệp, Bố Trạch and Quảng Bình).
-    pub fn with_authority(&self, authority: &str) -> Self {
-        let mut out = self.clone();
+    /// The unit names of an authority ("UBND xã Liên Hiệp, huyện Bố Trạch, tỉnh Quảng Bình"
+    /// gives Liên Hiệp, Bố Trạch and Quảng Bình).
+    fn of_authority(authority: &str) -> Self {
+        let mut out = Self::default();
         for segment in authority.split(',') {
             if let Some((unit, name)) = split_unit(segment.trim()) {
                 out.add(level(&unit_key(&unit)), &name);
@@ -84,19 +84,16 @@ impl PlaceNames {
             .and_then(|n| n.as_deref())
     }
 
-    /// "Lỉnh Đồng Nai": a province name whose unit word lost one letter to OCR. Only "tỉnh"
-    /// is repaired, and only before a known province.
-    fn garbled_province(&self, segment: &str) -> Option<String> {
-        let (first, name) = segment.split_once(' ')?;
-        let f = fold(first);
-        let near = f.chars().count() == 4 && strsim::levenshtein(&f, "tinh") == 1;
-        let known = self.lookup("tinh", name)?;
-        near.then(|| format!("tỉnh {known}"))
-    }
-
     /// `text` with the name of each "unit Name" segment replaced by the known name it folds
-    /// to; true when something changed.
-    pub fn correct(&self, text: &str) -> (String, bool) {
+    /// to, the names of the book's `authority` first; true when something changed.
+    pub fn correct(&self, text: &str, authority: Option<&str>) -> (String, bool) {
+        let local = authority.map(Self::of_authority);
+        let find = |unit: &str, name: &str| {
+            local
+                .as_ref()
+                .and_then(|l| l.lookup(unit, name))
+                .or_else(|| self.lookup(unit, name))
+        };
         let mut changed = false;
         let segments: Vec<String> = text
             .split(',')
@@ -104,7 +101,7 @@ impl PlaceNames {
                 let lead = segment.len() - segment.trim_start().len();
                 let trimmed = segment.trim();
                 let Some((unit, name)) = split_unit(trimmed) else {
-                    return match self.garbled_province(trimmed) {
+                    return match garbled_province(trimmed, &find) {
                         Some(fixed) => {
                             changed = true;
                             format!("{}{fixed}", &segment[..lead])
@@ -112,7 +109,7 @@ impl PlaceNames {
                         None => segment.to_string(),
                     };
                 };
-                match self.lookup(&unit, &name) {
+                match find(&unit, &name) {
                     Some(known) if known != name => {
                         changed = true;
                         format!("{}{unit} {known}", &segment[..lead])
@@ -130,6 +127,19 @@ impl PlaceNames {
         };
         (joined, changed)
     }
+}
+
+/// "Lỉnh Đồng Nai": a province name whose unit word lost one letter to OCR. Only "tỉnh"
+/// is repaired, and only before a known province.
+fn garbled_province<'a>(
+    segment: &str,
+    find: &impl Fn(&str, &str) -> Option<&'a str>,
+) -> Option<String> {
+    let (first, name) = segment.split_once(' ')?;
+    let f = fold(first);
+    let near = f.chars().count() == 4 && strsim::levenshtein(&f, "tinh") == 1;
+    let known = find("tinh", name)?;
+    near.then(|| format!("tỉnh {known}"))
 }
 
 /// Folded key of a name: marks, case, hyphens and spacing ignored.
@@ -307,28 +317,31 @@ mod tests {
 
     #[test]
     fn a_province_with_marks_misread_is_put_right() {
-        let (v, changed) = names().correct("Ấp 5, xã Thới Hưng, huyện Bàu Bàng, tỉnh Bình Dượng");
+        let (v, changed) =
+            names().correct("Ấp 5, xã Thới Hưng, huyện Bàu Bàng, tỉnh Bình Dượng", None);
         assert!(changed);
         assert_eq!(v, "Ấp 5, xã Thới Hưng, huyện Bàu Bàng, tỉnh Bình Dương");
-        let (v, _) = names().correct("Xã Hợp Thành, tỉnh Thạnh Hóa");
+        let (v, _) = names().correct("Xã Hợp Thành, tỉnh Thạnh Hóa", None);
         assert_eq!(v, "Xã Hợp Thành, tỉnh Thanh Hóa");
-        let (v, _) = names().correct("Phường 6, Thành phố Hồ Chi Minh");
+        let (v, _) = names().correct("Phường 6, Thành phố Hồ Chi Minh", None);
         assert_eq!(v, "Phường 6, Thành phố Hồ Chí Minh");
-        let (v, _) = names().correct("huyện Long Thành, Lỉnh Bình Dương");
+        let (v, _) = names().correct("huyện Long Thành, Lỉnh Bình Dương", None);
         assert_eq!(v, "huyện Long Thành, tỉnh Bình Dương");
         // A word one letter from "tỉnh" before an unknown name is left alone.
-        let (v, changed) = names().correct("xã An Hòa, Linh Xuân");
+        let (v, changed) = names().correct("xã An Hòa, Linh Xuân", None);
         assert!(!changed);
         assert_eq!(v, "xã An Hòa, Linh Xuân");
     }
 
     #[test]
     fn the_books_authority_names_its_own_commune_and_district() {
-        let local = names().with_authority("UBND xã Liên Hiệp, huyện Bố Trạch, tỉnh Quảng Bình");
-        let (v, _) = local.correct("Xóm 2, xã Liên Hiêp, huyện Bố Trach, tỉnh Quảng Bình");
+        let authority = Some("UBND xã Liên Hiệp, huyện Bố Trạch, tỉnh Quảng Bình");
+        let local = names();
+        let correct = |t: &str| local.correct(t, authority);
+        let (v, _) = correct("Xóm 2, xã Liên Hiêp, huyện Bố Trach, tỉnh Quảng Bình");
         assert_eq!(v, "Xóm 2, xã Liên Hiệp, huyện Bố Trạch, tỉnh Quảng Bình");
         // A different name, or a name with other letters, is left alone.
-        let (v, changed) = local.correct("Xóm 2, xã Liên Hòa, huyện Bố Trạch");
+        let (v, changed) = correct("Xóm 2, xã Liên Hòa, huyện Bố Trạch");
         assert!(!changed);
         assert_eq!(v, "Xóm 2, xã Liên Hòa, huyện Bố Trạch");
     }
@@ -336,11 +349,11 @@ mod tests {
     #[test]
     fn two_names_with_one_fold_are_not_guessed_between() {
         let both: Vec<String> = vec!["Thanh Hóa".into(), "Thạnh Hòa".into()];
-        let (v, changed) = PlaceNames::new(&both).correct("tỉnh Thành Hóa");
+        let (v, changed) = PlaceNames::new(&both).correct("tỉnh Thành Hóa", None);
         assert!(!changed);
         assert_eq!(v, "tỉnh Thành Hóa");
         // Nor is a district put right against a province.
-        let (v, changed) = names().correct("huyện Thạnh Hóa, tỉnh Long An");
+        let (v, changed) = names().correct("huyện Thạnh Hóa, tỉnh Long An", None);
         assert!(!changed);
         assert_eq!(v, "huyện Thạnh Hóa, tỉnh Long An");
     }

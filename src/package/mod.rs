@@ -542,13 +542,18 @@ fn remove_stale_files(dir: &Path, keep: &[&str]) -> Result<(), PackageError> {
         if keep.iter().any(|k| e.file_name() == *k) {
             continue;
         }
-        if path.is_dir() {
-            std::fs::remove_dir_all(&path).map_err(clear_err(&path))?;
-        } else {
-            std::fs::remove_file(&path).map_err(clear_err(&path))?;
-        }
+        remove_path(&path)?;
     }
     Ok(())
+}
+
+/// Removes a file or a whole folder.
+fn remove_path(path: &Path) -> Result<(), PackageError> {
+    if path.is_dir() {
+        std::fs::remove_dir_all(path).map_err(clear_err(path))
+    } else {
+        std::fs::remove_file(path).map_err(clear_err(path))
+    }
 }
 
 /// Removes book folders (and stray files) of `OUT/delivery` that are not delivered now.
@@ -563,11 +568,7 @@ fn remove_stale_books(delivery: &Path, delivered: &BTreeSet<String>) -> Result<(
         if name == "manifest.csv" || (path.is_dir() && delivered.contains(&name)) {
             continue;
         }
-        if path.is_dir() {
-            std::fs::remove_dir_all(&path).map_err(clear_err(&path))?;
-        } else {
-            std::fs::remove_file(&path).map_err(clear_err(&path))?;
-        }
+        remove_path(&path)?;
     }
     Ok(())
 }

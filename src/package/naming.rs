@@ -289,7 +289,7 @@ pub fn parse_template_date(value: &str) -> Option<PartialDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::{EntryStatus, FieldValue};
+
     use std::collections::BTreeMap;
 
     fn book() -> BookMeta {
@@ -308,18 +308,7 @@ mod tests {
     }
 
     fn entry(so: &str, date: &str) -> Entry {
-        Entry {
-            index: 1,
-            bbox: Default::default(),
-            fields: [("so", so), ("ngayDangKy", date)]
-                .iter()
-                .map(|(k, v)| (k.to_string(), FieldValue::from_book(*v)))
-                .collect(),
-            findings: vec![],
-            status: EntryStatus::Auto,
-            confidence: 1.0,
-            edition: String::new(),
-        }
+        Entry::from_values(1, [("so", so), ("ngayDangKy", date)])
     }
 
     fn render(pattern: &str, book: &BookMeta, entry: Option<&Entry>) -> Result<String, NameError> {

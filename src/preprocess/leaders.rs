@@ -26,6 +26,9 @@ impl Blob {
     fn center_y(&self) -> f32 {
         (self.y0 + self.y1) as f32 / 2.0
     }
+    fn center_x(&self) -> f32 {
+        (self.x0 + self.x1) as f32 / 2.0
+    }
 }
 
 /// Connected-component labels of an ink mask: 0 paper, else the blob's label.
@@ -253,11 +256,10 @@ struct Grid {
 
 impl Grid {
     fn fit(run: &[&Blob], spacing: f32) -> Self {
-        let centre = |b: &Blob| (b.x0 + b.x1) as f32 / 2.0;
         // Refine the spacing over gaps that span one or more whole periods.
         let (mut span, mut periods) = (0.0, 0.0);
         for w in run.windows(2) {
-            let gap = centre(w[1]) - centre(w[0]);
+            let gap = w[1].center_x() - w[0].center_x();
             let k = (gap / spacing).round();
             if k >= 1.0 && (gap - k * spacing).abs() <= spacing * 0.2 {
                 span += gap;
@@ -269,11 +271,11 @@ impl Grid {
         } else {
             spacing
         };
-        let first = centre(run[0]);
+        let first = run[0].center_x();
         let offsets = run
             .iter()
             .map(|b| {
-                let p = (centre(b) - first).rem_euclid(period);
+                let p = (b.center_x() - first).rem_euclid(period);
                 if p > period / 2.0 {
                     p - period
                 } else {
@@ -298,12 +300,11 @@ impl Grid {
         if b.height() as f32 > self.dot_height * 1.8 + 1.0 {
             return false;
         }
-        let centre = |b: &Blob| (b.x0 + b.x1) as f32 / 2.0;
         let reach = self.period * 8.0;
         let line = median(
             run.iter()
                 .enumerate()
-                .filter(|(j, o)| *j != m && (centre(o) - centre(b)).abs() <= reach)
+                .filter(|(j, o)| *j != m && (o.center_x() - b.center_x()).abs() <= reach)
                 .map(|(_, o)| o.center_y()),
         );
         line == 0.0 || b.center_y() - line >= -(self.dot_height * 0.6).max(1.5)
@@ -311,8 +312,7 @@ impl Grid {
 
     /// Member `m` sits where its neighbours' spacing puts a leader dot.
     fn on(&self, run: &[&Blob], m: usize) -> bool {
-        let centre = |b: &Blob| (b.x0 + b.x1) as f32 / 2.0;
-        let here = centre(run[m]);
+        let here = run[m].center_x();
         let reach = self.period * 8.0;
         // Offsets wrap around the period: take each neighbour's offset relative to this dot's.
         let wrap = |d: f32| {
@@ -324,7 +324,7 @@ impl Grid {
             }
         };
         let near: Vec<f32> = (0..run.len())
-            .filter(|&j| j != m && (centre(run[j]) - here).abs() <= reach)
+            .filter(|&j| j != m && (run[j].center_x() - here).abs() <= reach)
             .map(|j| wrap(self.offsets[j] - self.offsets[m]))
             .collect();
         if near.len() < 2 {
@@ -353,7 +353,6 @@ impl Grid {
         labels: &Labels,
         letter: f32,
     ) -> Vec<InkBox> {
-        let centre = |b: &Blob| (b.x0 + b.x1) as f32 / 2.0;
         let (w, h) = (labels.width() as i64, labels.height() as i64);
         let label = |x: i64, y: i64| {
             if x >= 0 && y >= 0 && x < w && y < h {
@@ -371,7 +370,7 @@ impl Grid {
         let half = self.dot_width / 2.0 + 1.0;
         let mut out = Vec::new();
         for pair in run.windows(2) {
-            let (a, b) = (centre(pair[0]), centre(pair[1]));
+            let (a, b) = (pair[0].center_x(), pair[1].center_x());
             let n = ((b - a) / self.period).round();
             if n < 2.0 || ((b - a) - n * self.period).abs() > self.period * 0.25 {
                 continue;

@@ -1,14 +1,18 @@
-//! Helpers for running the built `sohoa` binary on temporary folders.
+//! Helpers for running the built `sohoa` binary on temporary folders. Shared by every
+//! integration test crate (`#[path = "e2e/util.rs"] mod util;`); each uses a part of it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The project's own `schemas/`.
+pub fn schemas_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas")
+}
+
 pub fn sohoa() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sohoa"));
-    c.env(
-        "SOHOA_SCHEMAS",
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas"),
-    );
+    c.env("SOHOA_SCHEMAS", schemas_dir());
     c
 }
 
