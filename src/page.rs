@@ -88,8 +88,23 @@ pub struct OcrWord {
     pub text: String,
     /// Box in original page coordinates.
     pub bbox: BBox,
-    /// Engine confidence in 0..=1.
+    /// Engine confidence of the word in 0..=1.
     pub conf: f32,
+    /// Lowest engine confidence among the word's letters and digits, 0..=1; `None` in page
+    /// results written before it was recorded, and for words without letters or digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letters_conf: Option<f32>,
+    /// The word as the engine's strongest other reading of one of its letters spells it
+    /// ("Thượng" beside "Thương"), for the reviewer; `None` when it saw no other reading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rival: Option<String>,
+    /// Confidence of that reading (0..=1, 0 when there is none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rival_conf: f32,
+}
+
+fn is_zero(v: &f32) -> bool {
+    *v == 0.0
 }
 
 /// Words on one visual line, left to right.

@@ -147,6 +147,7 @@ impl RunConfig {
     pub fn ocr_settings(&self) -> String {
         sha_of(&[
             env!("CARGO_PKG_VERSION"),
+            crate::ocr::READER_REVISION,
             &self.ocr_model,
             &self.ocr.lang,
             &format!("{:?}", self.preprocess),
@@ -363,6 +364,7 @@ fn process_one(
                 entry,
                 extractor.register(),
                 &config.schemas.codes,
+                extractor.printed_fields(&entry.edition),
                 &config.validate,
             );
         }

@@ -40,7 +40,11 @@ pub struct Token {
     pub text: String,
     pub compact: String,
     pub bbox: BBox,
+    /// How sure the engine is of the token's letters (its least sure one).
     pub conf: f32,
+    /// The token as the engine's strongest other reading of one of its letters spells it,
+    /// with that reading's confidence.
+    pub rival: Option<(String, f32)>,
     /// A colon follows the token (it ended with one, or the next token is one).
     pub colon_after: bool,
 }
@@ -92,7 +96,14 @@ pub fn tokenize(line: &OcrLine) -> Vec<Token> {
             }
         }
         pieces.push((start, chars.len(), false));
-        for (a, b, colon) in pieces {
+        // The rival spelling split the same way, when it splits alike.
+        let rival_pieces: Vec<String> = word
+            .rival
+            .as_deref()
+            .map(|r| r.split(':').map(|p| p.trim().to_string()).collect())
+            .unwrap_or_default();
+        let rivals_align = rival_pieces.len() == pieces.len();
+        for (k, (a, b, colon)) in pieces.into_iter().enumerate() {
             let text: String = chars[a..b].iter().collect();
             let text = text.trim().to_string();
             if text.is_empty() {
@@ -106,11 +117,16 @@ pub fn tokenize(line: &OcrLine) -> Vec<Token> {
             // Box of the piece, in proportion to its characters.
             let x0 = word.bbox.x + (word.bbox.w as f32 * a as f32 / n) as u32;
             let x1 = word.bbox.x + (word.bbox.w as f32 * b as f32 / n) as u32;
+            let rival = rival_pieces
+                .get(k)
+                .filter(|r| rivals_align && **r != text && !r.is_empty())
+                .map(|r| (r.clone(), word.rival_conf));
             tokens.push(Token {
                 compact: fold_compact(&text),
                 text,
                 bbox: BBox::new(x0, word.bbox.y, x1.saturating_sub(x0).max(1), word.bbox.h),
-                conf: word.conf,
+                conf: word.letters_conf.unwrap_or(word.conf),
+                rival,
                 colon_after: colon,
             });
         }
@@ -262,6 +278,9 @@ mod tests {
                 text: w.to_string(),
                 bbox: BBox::new(100 + i as u32 * 120, y, 100, 40),
                 conf: 0.95,
+                letters_conf: None,
+                rival: None,
+                rival_conf: 0.0,
             })
             .collect();
         OcrLine {

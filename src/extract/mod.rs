@@ -20,6 +20,10 @@ use layout::{lay_out, LayoutParams, Token};
 use lexicon::Lexicon;
 use std::collections::BTreeMap;
 
+/// The reading certainty given to letters a closed list confirms, whatever the engine's
+/// doubt: the list fixes what they spell, and an exact vocabulary word is rarely another one.
+const VOUCHED_READING: f32 = 0.97;
+
 /// Tunables of extraction.
 #[derive(Debug, Clone)]
 pub struct ExtractParams {
@@ -88,6 +92,8 @@ pub struct Extractor {
     normalizer: Normalizer,
     params: ExtractParams,
     unknown_codes: BTreeMap<String, String>,
+    /// The fields each form edition prints, by edition id.
+    printed: BTreeMap<String, Vec<String>>,
 }
 
 /// Field kinds whose value may wrap onto the next line.
@@ -123,7 +129,16 @@ impl Extractor {
                 _ => None,
             })
             .collect();
+        let printed = editions
+            .iter()
+            .map(|ed| {
+                let items = ed.lines.iter().flat_map(|l| &l.items);
+                let all = items.chain(&ed.page_header).chain(&ed.page_footer);
+                (ed.id.clone(), all.map(|i| i.field.clone()).collect())
+            })
+            .collect();
         Ok(Self {
+            printed,
             register: reg.clone(),
             lexicon: Lexicon::build(reg, &editions),
             normalizer: Normalizer::new(&schemas.codes),
@@ -134,6 +149,11 @@ impl Extractor {
 
     pub fn register(&self) -> &RegisterSchema {
         &self.register
+    }
+
+    /// The fields an edition prints (none for an unknown edition).
+    pub fn printed_fields(&self, edition: &str) -> &[String] {
+        self.printed.get(edition).map_or(&[], Vec::as_slice)
     }
 
     /// Entries on a page, top to bottom.
@@ -333,7 +353,42 @@ impl Extractor {
         if norm.value.is_empty() && norm.fit == 0.0 && text.chars().all(|c| !c.is_alphanumeric()) {
             return None;
         }
-        let ocr_conf = raw.tokens.iter().map(|t| t.conf).fold(1.0f32, f32::min);
+        // The engine's doubt counts for the letters no list confirms, and its other reading
+        // of a letter only when that reading would give another valid value ("UEND" and
+        // "UBND", "tám" and "tấm", "1" and "I" in a number give the same one).
+        let ocr_conf = raw
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.compact.is_empty())
+            .map(|(i, t)| {
+                let mut conf = t.conf;
+                if let Some((other, rival_conf)) = &t.rival {
+                    let alt_text: Vec<&str> = raw
+                        .tokens
+                        .iter()
+                        .enumerate()
+                        .map(|(j, u)| {
+                            if j == i {
+                                other.as_str()
+                            } else {
+                                u.text.as_str()
+                            }
+                        })
+                        .collect();
+                    let alt = self
+                        .normalizer
+                        .normalize(&col.kind, &alt_text.join(" "), &ctx);
+                    if !alt.value.is_empty() && alt.value != norm.value {
+                        conf = conf.min(1.0 - rival_conf);
+                    }
+                }
+                if norm.vouched.covers(&t.compact) {
+                    conf = conf.max(VOUCHED_READING);
+                }
+                conf
+            })
+            .fold(1.0f32, f32::min);
         // A label read with doubt makes the assignment of its value doubtful too.
         let label_factor = (raw.label_similarity + 0.15).min(1.0);
         let confidence = (norm.fit * ocr_conf * label_factor).clamp(0.0, 1.0);

@@ -16,6 +16,9 @@ fn page(lines: &[&str]) -> OcrPage {
                     text: w.to_string(),
                     bbox: BBox::new(150 + j as u32 * 110, y, 100, 45),
                     conf: 0.96,
+                    letters_conf: None,
+                    rival: None,
+                    rival_conf: 0.0,
                 })
                 .collect();
             OcrLine {
@@ -178,4 +181,52 @@ fn a_missed_entry_label_still_splits_entries() {
     let entries = extractor().extract(&page(&lines), &book());
     assert_eq!(entries.len(), 2);
     assert_eq!(raw(&entries[1], "nksHoTen"), Some("Bình"));
+}
+
+/// Confidence of a field read from one line whose word `word` carries `rival` at 0.45.
+fn confidence_with_rival(line: &str, word: &str, rival: &str, key: &str) -> f32 {
+    let mut p = page(&[
+        "Số: 12 Quyển số: 01/2016",
+        "Người được đăng ký khai sinh",
+        line,
+    ]);
+    for w in p.lines.iter_mut().flat_map(|l| l.words.iter_mut()) {
+        w.letters_conf = Some(0.99);
+        if w.text == word {
+            w.rival = Some(rival.into());
+            w.rival_conf = 0.45;
+        }
+    }
+    let entries = extractor().extract(&p, &book());
+    entries[0].fields[key].confidence
+}
+
+#[test]
+fn another_reading_is_a_doubt_only_when_it_gives_another_value() {
+    // "Thương" or "Thượng": two names.
+    let name = confidence_with_rival(
+        "Họ, chữ đệm, tên: Nguyễn Văn Thương",
+        "Thương",
+        "Thượng",
+        "nksHoTen",
+    );
+    assert!(name < 0.6, "{name}");
+    // "Kinh" or "Kính": one ethnic group either way.
+    let group = confidence_with_rival("Dân tộc: Kinh", "Kinh", "Kính", "nksDanToc");
+    assert!(group > 0.95, "{group}");
+    // A letter for a digit reads as that digit.
+    let date = confidence_with_rival(
+        "Ngày, tháng, năm sinh: 05.03.2016",
+        "05.03.2016",
+        "05.03.20I6",
+        "nksNgaySinh",
+    );
+    assert!(date > 0.95, "{date}");
+    let date = confidence_with_rival(
+        "Ngày, tháng, năm sinh: 05.03.2016",
+        "05.03.2016",
+        "05.08.2016",
+        "nksNgaySinh",
+    );
+    assert!(date < 0.6, "{date}");
 }

@@ -10,6 +10,8 @@ use crate::text::fold;
 
 /// Fit of a reading that needed letters read as digits (O -> 0, l -> 1).
 const FIT_REPAIRED: f32 = 0.85;
+/// Fit of a date in words followed by words that are no number: a year may have lost a word.
+const FIT_LEFTOVER: f32 = 0.5;
 /// Fit of a two-digit year, whose century is a guess.
 const FIT_SHORT_YEAR: f32 = 0.6;
 
@@ -206,11 +208,16 @@ pub fn parse_date_words(raw: &str) -> Option<(PartialDate, f32)> {
     // that keyword; "năm" as five was consumed above).
     let p = words[i..].iter().position(|w| w == "nam")?;
     i += p + 1;
-    let (y, _, c) = match words.get(i).and_then(|w| w.parse::<u32>().ok()) {
+    let (y, used, c) = match words.get(i).and_then(|w| w.parse::<u32>().ok()) {
         Some(y) => (y, 1, false),
         None => read_number(&words, i, |_, _| false)?,
     };
     corrected |= c;
+    // Words left after the year are a number word misread ("...tám mươi lắăm" read as
+    // 1980): the year may be short of its last word.
+    let leftover = words[i + used..]
+        .iter()
+        .any(|w| w.chars().any(char::is_alphabetic));
     let date = PartialDate {
         year: y as i32,
         month: month.map(|m| m as u8),
@@ -223,8 +230,14 @@ pub fn parse_date_words(raw: &str) -> Option<(PartialDate, f32)> {
     if day.is_some() && month.is_none() {
         return None;
     }
-    date.is_valid()
-        .then_some((date, if corrected { FIT_REPAIRED } else { 1.0 }))
+    let fit = if leftover {
+        FIT_LEFTOVER
+    } else if corrected {
+        FIT_REPAIRED
+    } else {
+        1.0
+    };
+    date.is_valid().then_some((date, fit))
 }
 
 #[cfg(test)]
@@ -234,6 +247,20 @@ mod tests {
 
     fn d(s: &str) -> Option<String> {
         parse_date(s).map(|(d, _)| d.to_template())
+    }
+
+    #[test]
+    fn a_misread_last_word_of_the_year_leaves_the_date_in_doubt() {
+        let (date, fit) =
+            parse_date_words("ngày hai mươi lăm tháng năm năm một nghìn chín trăm tám mươi lắăm")
+                .unwrap();
+        assert_eq!(date.to_template(), "25.05.1980");
+        assert!(fit <= FIT_LEFTOVER);
+        let (_, fit) = parse_date_words(
+            "ngày hai mươi lăm tháng năm năm một nghìn chín trăm tám mươi lăm (1985)",
+        )
+        .unwrap();
+        assert_eq!(fit, 1.0);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub use plain::clean_text;
 pub use vocab::Vocabulary;
 
 use crate::schema::{CodeTables, FieldKind, ValueStyle};
+use crate::text::fold_compact;
 use std::collections::BTreeMap;
 
 /// One raw value normalised for its field kind.
@@ -34,6 +35,32 @@ pub struct Normalized {
     pub companion: Option<(String, String)>,
     /// Why the value is doubtful, for the reviewer.
     pub note: Option<String>,
+    /// What a closed list or the book confirms in the value.
+    pub vouched: Vouched,
+}
+
+/// The part of a value that a closed list (a vocabulary, a known place name, the book's own
+/// authority) confirms: the engine's doubt about those letters no longer counts, since the
+/// list fixes what they spell.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Vouched {
+    #[default]
+    Nothing,
+    /// The whole value is a word of the list, spelled exactly.
+    Whole,
+    /// These words (folded, letters and digits only) belong to names the list knows.
+    Words(Vec<String>),
+}
+
+impl Vouched {
+    /// Whether a read token (folded compact form) is confirmed.
+    pub fn covers(&self, compact: &str) -> bool {
+        match self {
+            Vouched::Nothing => false,
+            Vouched::Whole => true,
+            Vouched::Words(words) => words.iter().any(|w| w == compact),
+        }
+    }
 }
 
 impl Normalized {
@@ -43,6 +70,7 @@ impl Normalized {
             fit: 0.0,
             companion: None,
             note: None,
+            vouched: Vouched::Nothing,
         }
     }
 }
@@ -68,7 +96,11 @@ pub struct Normalizer {
     kinship: Vocabulary,
     titles: Vocabulary,
     provinces: places::PlaceNames,
+    name_words: names::NameWords,
 }
+
+/// Fit of a place holding a word that is no syllable and no known name.
+const FIT_ODD_WORD: f32 = 0.7;
 
 /// Fit of an ethnic alias several groups share: a person must choose.
 const FIT_AMBIGUOUS: f32 = 0.4;
@@ -135,6 +167,7 @@ impl Normalizer {
             nationality,
             kinship,
             provinces: places::PlaceNames::new(&codes.provinces),
+            name_words: names::NameWords::new(&codes.family_names, &codes.middle_names),
         }
     }
 
@@ -148,10 +181,14 @@ impl Normalizer {
             value,
             companion: None,
             note: None,
+            vouched: Vouched::Nothing,
         };
         let from_vocab = |v: &Vocabulary, what: &str| match v.lookup(&plain::clean_text(raw)) {
             Some(m) => {
                 let mut n = fitted(m.value, m.fit);
+                if m.fit >= 1.0 {
+                    n.vouched = Vouched::Whole;
+                }
                 if m.fit <= FIT_AMBIGUOUS {
                     n.note = Some(format!("\"{raw}\" may name several {what}"));
                 }
@@ -164,8 +201,11 @@ impl Normalizer {
         };
         match kind {
             FieldKind::Name => {
-                let (v, fit) = names::normalize_name(raw);
-                fitted(v, fit)
+                let (v, fit, vouched) = self.name_words.normalize(raw);
+                Normalized {
+                    vouched: Vouched::Words(vouched),
+                    ..fitted(v, fit)
+                }
             }
             FieldKind::Date => self.date(raw, ctx),
             FieldKind::DateWords => match parse_date_words(raw).or_else(|| parse_date(raw)) {
@@ -185,16 +225,43 @@ impl Normalizer {
             FieldKind::Place => {
                 let (v, fit) = plain::normalize_place(raw);
                 let (v, _) = self.provinces.correct(&v, ctx.authority);
-                fitted(v, fit)
+                let mut known = self.provinces.known_words(&v, ctx.authority);
+                known.extend(plain::phrase_words(&v));
+                let vouched = Vouched::Words(known);
+                // A word that is no Vietnamese syllable ("Trạmy", "hnuyện") and no name the
+                // list knows is a misreading, or a name a person should look at.
+                let odd = v.split([' ', ',']).any(|w| {
+                    let letters = !w.is_empty() && w.chars().all(crate::text::is_letter);
+                    let abbreviation = w.chars().all(char::is_uppercase);
+                    letters && !abbreviation && !is_syllable(w) && !vouched.covers(&fold_compact(w))
+                });
+                let fit = if odd { fit.min(FIT_ODD_WORD) } else { fit };
+                Normalized {
+                    vouched,
+                    ..fitted(v, fit)
+                }
             }
             FieldKind::Authority => {
-                let (v, _) = places::tidy_address(&plain::authority_words(&plain::clean_text(raw)));
+                let (v, _) = plain::normalize_place(&plain::authority_words(raw));
                 let (v, _) = self.provinces.correct(&v, ctx.authority);
-                fitted(v, 1.0)
+                // The authority `book.toml` names, as printed: confirmed whole.
+                let vouched = if ctx.authority.map(fold_compact) == Some(fold_compact(&v)) {
+                    Vouched::Whole
+                } else {
+                    Vouched::Words(self.provinces.known_words(&v, ctx.authority))
+                };
+                Normalized {
+                    vouched,
+                    ..fitted(v, 1.0)
+                }
             }
             FieldKind::Text => fitted(plain::clean_text(raw), 1.0),
             // A title outside the list is kept as read, with the doubt of an unchecked word.
             FieldKind::Title => match self.titles.lookup(&plain::clean_text(raw)) {
+                Some(m) if m.fit >= 1.0 => Normalized {
+                    vouched: Vouched::Whole,
+                    ..fitted(m.value, m.fit)
+                },
                 Some(m) => fitted(m.value, m.fit),
                 None => fitted(plain::clean_text(raw), 0.9),
             },
@@ -234,6 +301,7 @@ impl Normalizer {
                 fit,
                 companion: None,
                 note: None,
+                vouched: Vouched::Nothing,
             },
             None => Normalized {
                 note: Some(format!("\"{raw}\" is not a date")),
@@ -291,6 +359,7 @@ fn identifier(raw: &str) -> Normalized {
             value: fixed,
             companion: None,
             note: None,
+            vouched: Vouched::Nothing,
         };
     }
     Normalized {
@@ -298,6 +367,7 @@ fn identifier(raw: &str) -> Normalized {
         value: text,
         companion: None,
         note: Some("a register number with letters in it".into()),
+        vouched: Vouched::Nothing,
     }
 }
 

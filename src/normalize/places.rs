@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::text::{fold, nfc};
+use crate::text::{fold, fold_compact, nfc};
 
 /// Unit words that open a segment of an address ("huyện Bố Trạch"), folded, longest first.
 const UNITS: &[&str] = &[
@@ -86,6 +86,28 @@ impl PlaceNames {
 
     /// `text` with the name of each "unit Name" segment replaced by the known name it folds
     /// to, the names of the book's `authority` first; true when something changed.
+    /// The words (folded, compact) of the address's units whose name the book's authority or
+    /// the list knows as written: "xã Thới Hưng" in a book of that commune vouches for
+    /// "xa", "thoi" and "hung"; a hamlet or street the list does not hold vouches for nothing.
+    pub fn known_words(&self, text: &str, authority: Option<&str>) -> Vec<String> {
+        let local = authority.map(Self::of_authority);
+        let known = |unit: &str, name: &str| {
+            local.as_ref().and_then(|l| l.lookup(unit, name)) == Some(name)
+                || self.lookup(unit, name) == Some(name)
+        };
+        let mut words = Vec::new();
+        for segment in text.split(',') {
+            if let Some((unit, name)) = split_unit(segment.trim()) {
+                if known(&unit, &name) {
+                    let unit = unit_key(&unit);
+                    let both = unit.split_whitespace().chain(name.split_whitespace());
+                    words.extend(both.map(fold_compact));
+                }
+            }
+        }
+        words
+    }
+
     pub fn correct(&self, text: &str, authority: Option<&str>) -> (String, bool) {
         let local = authority.map(Self::of_authority);
         let find = |unit: &str, name: &str| {
@@ -95,13 +117,22 @@ impl PlaceNames {
                 .or_else(|| self.lookup(unit, name))
         };
         let mut changed = false;
+        let count = text.split(',').count();
         let segments: Vec<String> = text
             .split(',')
-            .map(|segment| {
+            .enumerate()
+            .map(|(i, segment)| {
                 let lead = segment.len() - segment.trim_start().len();
                 let trimmed = segment.trim();
                 let Some((unit, name)) = split_unit(trimmed) else {
-                    return match garbled_province(trimmed, &find) {
+                    // The last of several segments without a unit word names the province
+                    // ("Ấp 3, Biển Bạch, Trà Ôn, Vĩnh Lọng").
+                    let bare = (i + 1 == count && count > 2)
+                        .then(|| find("tinh", trimmed))
+                        .flatten()
+                        .filter(|known| *known != trimmed)
+                        .map(str::to_string);
+                    return match garbled_province(trimmed, &find).or(bare) {
                         Some(fixed) => {
                             changed = true;
                             format!("{}{fixed}", &segment[..lead])
@@ -176,12 +207,19 @@ fn split_unit(segment: &str) -> Option<(String, String)> {
     } else if folded.len() > 4 && folded[..4].join(" ") == "uy ban nhan dan" {
         start = 4;
     }
-    for unit in UNITS {
-        let n = unit.split(' ').count();
-        if folded.len() > start + n && folded[start..start + n].join(" ") == *unit {
-            let name = words[start + n..].join(" ");
-            if name.chars().next().is_some_and(|c| c.is_uppercase()) {
-                return Some((words[..start + n].join(" "), name));
+    // The unit opens the segment, or stands inside it in lower case after the name of a
+    // place in it ("Trạm y tế xã An Nhơn Tây", "Trung tâm Y tế huyện Bố Trạch").
+    for at in start..folded.len() {
+        if at > start && !words[at].chars().next().is_some_and(char::is_lowercase) {
+            continue;
+        }
+        for unit in UNITS {
+            let n = unit.split(' ').count();
+            if folded.len() > at + n && folded[at..at + n].join(" ") == *unit {
+                let name = words[at + n..].join(" ");
+                if name.chars().next().is_some_and(|c| c.is_uppercase()) {
+                    return Some((words[..at + n].join(" "), name));
+                }
             }
         }
     }
@@ -225,6 +263,31 @@ pub fn tidy_address(text: &str) -> (String, bool) {
             {
                 out.push(',');
             }
+            // "Y. tế": an abbreviation's stop is followed by a name or a number, never by a
+            // lower-case word; this one is a speck.
+            '.' if next == Some(' ')
+                && chars.get(i + 2).is_some_and(|c| c.is_lowercase())
+                && abbreviation_before(&out) => {}
+            // ". Xã" opens the next unit: a comma. ". Lợi", ". Hồ", ". Nam" inside a name or
+            // after "Thành phố" are specks (names take no stops).
+            '.' if next == Some(' ')
+                && chars.get(i + 2).is_some_and(|c| c.is_uppercase())
+                && prev.is_some_and(char::is_alphanumeric)
+                && !abbreviation_before(&out) =>
+            {
+                if unit_word_at(&chars[i + 2..]) {
+                    out.push(',');
+                } else if prev.is_some_and(char::is_numeric) {
+                    out.push('.');
+                }
+            }
+            // "Ấp.8": a numbered unit word and its number.
+            '.' if prev.is_some_and(char::is_alphabetic)
+                && next.is_some_and(|c| c.is_ascii_digit())
+                && !abbreviation_before(&out) =>
+            {
+                out.push(' ');
+            }
             _ => out.push(c),
         }
         i += 1;
@@ -256,6 +319,31 @@ fn unglue_numbers(text: &str) -> String {
 }
 
 /// The word just written is an abbreviation: up to three capitals ("TP", "P", "KP").
+/// Whether the text starts with a unit word of an address ("Xã", "Phường", "Thành phố", ...).
+fn unit_word_at(rest: &[char]) -> bool {
+    let text: String = rest.iter().take(12).collect();
+    let folded = fold(&text);
+    [
+        "xa ",
+        "phuong ",
+        "huyen ",
+        "quan ",
+        "tinh ",
+        "thanh pho ",
+        "thi xa ",
+        "thi tran ",
+        "xa,",
+        "ap ",
+        "thon ",
+        "to ",
+        "khu ",
+        "duong ",
+        "so ",
+    ]
+    .iter()
+    .any(|u| folded.starts_with(u))
+}
+
 fn abbreviation_before(written: &str) -> bool {
     let word: Vec<char> = written
         .chars()
@@ -340,6 +428,15 @@ mod tests {
         let correct = |t: &str| local.correct(t, authority);
         let (v, _) = correct("Xóm 2, xã Liên Hiêp, huyện Bố Trach, tỉnh Quảng Bình");
         assert_eq!(v, "Xóm 2, xã Liên Hiệp, huyện Bố Trạch, tỉnh Quảng Bình");
+        // A unit inside a segment, after the name of a place in it.
+        let (v, _) = correct("Trung tâm Y tế huyện Bố Trach, tỉnh Quảng Bình");
+        assert_eq!(v, "Trung tâm Y tế huyện Bố Trạch, tỉnh Quảng Bình");
+        let (v, _) = correct("Xóm 2, Liên Hiệp, Bố Trạch, Quảng Bính");
+        assert_eq!(v, "Xóm 2, Liên Hiệp, Bố Trạch, Quảng Bình");
+        assert_eq!(
+            local.known_words("Trạm y tế xã Liên Hiệp, huyện Bố Trạch", authority),
+            ["xa", "lien", "hiep", "huyen", "bo", "trach"]
+        );
         // A different name, or a name with other letters, is left alone.
         let (v, changed) = correct("Xóm 2, xã Liên Hòa, huyện Bố Trạch");
         assert!(!changed);
@@ -380,6 +477,18 @@ mod tests {
             "Trạm y tế xã Thới Hưng, huyện Bàu Bàng"
         );
         assert_eq!(t("Số 12, P.5, Q.3, TP.HCM"), "Số 12, P.5, Q.3, TP.HCM");
+        assert_eq!(t("TP. Hồ Chí Minh"), "TP. Hồ Chí Minh");
+        // Specks read as stops inside names, after a unit word and before a number.
+        assert_eq!(
+            t("Ấp Phú. Lợi, Thành phố. Hồ Chí Minh"),
+            "Ấp Phú Lợi, Thành phố Hồ Chí Minh"
+        );
+        assert_eq!(
+            t("Trung tâm Y. tế huyện Bàu Bàng"),
+            "Trung tâm Y tế huyện Bàu Bàng"
+        );
+        assert_eq!(t("Ấp.8, xã Thới Hưng"), "Ấp 8, xã Thới Hưng");
+        assert_eq!(t("Ấp 3. Xã Tân Phú"), "Ấp 3, Xã Tân Phú");
         assert_eq!(
             t("Ấp 5, xã Thới Hưng,.huyện Bàu Bàng"),
             "Ấp 5, xã Thới Hưng, huyện Bàu Bàng"

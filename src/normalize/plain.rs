@@ -66,19 +66,39 @@ pub fn authority_words(text: &str) -> String {
     let Some((first, rest)) = text.split_once(' ') else {
         return text.to_string();
     };
+    // "UEND", "ỤBND", "ƯBND": one letter or a mark off.
     let garbled = first.chars().count() == 4
-        && first.starts_with('U')
+        && fold(first).starts_with('u')
         && first
             .chars()
             .filter(|c| c.is_uppercase() || c.is_ascii_digit())
             .count()
             == 4
-        && strsim::hamming(&fold(first), "ubnd").is_ok_and(|d| d == 1);
+        && strsim::hamming(&fold(first), "ubnd").is_ok_and(|d| d <= 1)
+        && first != "UBND";
     if garbled {
         format!("UBND {rest}")
     } else {
         text.to_string()
     }
+}
+
+/// The words (folded, compact) of the fixed phrases of places ("trạm y tế", "bệnh viện đa
+/// khoa") that `text` holds: their spelling is the phrase's, whatever OCR hesitated over.
+pub fn phrase_words(text: &str) -> Vec<String> {
+    let words: Vec<String> = text
+        .split([' ', ','])
+        .filter(|w| !w.is_empty())
+        .map(fold)
+        .collect();
+    let mut out = Vec::new();
+    for phrase in PLACE_PHRASES {
+        let parts: Vec<String> = phrase.split(' ').map(fold).collect();
+        if words.windows(parts.len()).any(|w| w == parts.as_slice()) {
+            out.extend(parts.iter().map(|p| crate::text::fold_compact(p)));
+        }
+    }
+    out
 }
 
 /// A place: cleaned text with address words corrected when a word before a capitalised name
@@ -189,6 +209,7 @@ mod tests {
             "UBND Phường 6, quận Cái Răng"
         );
         assert_eq!(authority_words("U8ND xã Yên Mỹ"), "UBND xã Yên Mỹ");
+        assert_eq!(authority_words("ỤBND xã Yên Mỹ"), "UBND xã Yên Mỹ");
         assert_eq!(authority_words("UBND xã Yên Mỹ"), "UBND xã Yên Mỹ");
         assert_eq!(
             authority_words("Ủy ban nhân dân xã Yên Mỹ"),
@@ -201,6 +222,10 @@ mod tests {
         let (p, fit) = normalize_place("Xã Tân Phong, huyện Vũ Thư, tính Thái Bình");
         assert_eq!(p, "Xã Tân Phong, huyện Vũ Thư, tỉnh Thái Bình");
         assert!(fit < 1.0);
+        assert_eq!(
+            phrase_words("Trung tâm Y tế huyện Bố Trạch"),
+            ["trung", "tam", "y", "te"]
+        );
         let (p, fit) = normalize_place("Phường 7, Quận 3, Thành phố Hồ Chí Minh");
         assert_eq!(p, "Phường 7, Quận 3, Thành phố Hồ Chí Minh");
         assert_eq!(fit, 1.0);

@@ -1,9 +1,9 @@
 //! Tesseract through the system libtesseract (the `tesseract` crate's C bindings). The crate's
 //! high-level API consumes the engine on every call and has no time limit, so sohoa keeps one
 //! `TessBaseAPI` per worker thread and drives it directly: set image, recognise under a
-//! deadline, read words as TSV, clear, reuse.
+//! deadline, read words symbol by symbol, clear, reuse.
 
-use super::words::{build_page, parse_tsv};
+use super::words::{build_page, same_letter, EngineWord, Rival};
 use super::{OcrConfig, OcrEngine, OcrError};
 use crate::page::OcrPage;
 use crate::preprocess::PreparedPage;
@@ -61,6 +61,8 @@ impl TesseractEngine {
         // Register pages are dark text on light paper; trying every doubtful line again
         // inverted (Tesseract 5's default) costs time on noisy pages and finds nothing.
         engine.set_variable("tessedit_do_invert", "0");
+        // Keep the LSTM's competing readings of each symbol (see `strongest_rival`).
+        engine.set_variable("lstm_choice_mode", "2");
         Ok(engine)
     }
 
@@ -89,7 +91,7 @@ impl OcrEngine for TesseractEngine {
         let started = Instant::now();
         // SAFETY: the image buffer is valid for w*h bytes (8-bit gray, no row padding) and
         // Tesseract copies it in SetImage; the monitor lives until after Recognize.
-        let (rc, tsv) = unsafe {
+        let (rc, words) = unsafe {
             sys::TessBaseAPISetImage(api, img.as_raw().as_ptr(), w as i32, h as i32, 1, w as i32);
             sys::TessBaseAPISetSourceResolution(api, ppi);
             let monitor = sys::TessMonitorCreate();
@@ -98,16 +100,9 @@ impl OcrEngine for TesseractEngine {
 
             sys::TessMonitorDelete(monitor);
 
-            let text = sys::TessBaseAPIGetTsvText(api, 0);
-            let tsv = if text.is_null() {
-                String::new()
-            } else {
-                let s = CStr::from_ptr(text).to_string_lossy().into_owned();
-                sys::TessDeleteText(text);
-                s
-            };
+            let words = read_words(api);
             sys::TessBaseAPIClear(api);
-            (rc, tsv)
+            (rc, words)
         };
         if started.elapsed() >= self.timeout {
             return Err(OcrError::Timeout {
@@ -117,10 +112,123 @@ impl OcrEngine for TesseractEngine {
         if rc != 0 {
             return Err(OcrError::Engine(format!("recognition returned code {rc}")));
         }
-        Ok(build_page(parse_tsv(&tsv), w, h, page.skew_degrees, |b| {
+        Ok(build_page(words, w, h, page.skew_degrees, |b| {
             page.to_original(b)
         }))
     }
+}
+
+/// Walks the recognised page symbol by symbol: each word with its box, its line (block,
+/// paragraph, line numbers as in Tesseract's TSV), Tesseract's word confidence and the lowest
+/// confidence among its letters and digits. The word confidence of the LSTM engine is far
+/// below its symbols' (a clean "mẹ:" scores 32 with every symbol above 90) and is pulled down
+/// by leader dots and colons that never reach a value; the letters are what a value is made of.
+///
+/// # Safety
+/// `api` must be a live handle on which `Recognize` has just run.
+unsafe fn read_words(api: *mut sys::TessBaseAPI) -> Vec<EngineWord> {
+    let it = sys::TessBaseAPIGetIterator(api);
+    if it.is_null() {
+        return Vec::new();
+    }
+    let page = sys::TessResultIteratorGetPageIterator(it);
+    let text_at = |level| {
+        let p = sys::TessResultIteratorGetUTF8Text(it, level);
+        if p.is_null() {
+            return String::new();
+        }
+        let s = CStr::from_ptr(p).to_string_lossy().into_owned();
+        sys::TessDeleteText(p);
+        s
+    };
+    let mut words: Vec<EngineWord> = Vec::new();
+    let mut in_word = false;
+    let (mut block, mut para, mut line) = (0u32, 0u32, 0u32);
+    loop {
+        let starts = |level| sys::TessPageIteratorIsAtBeginningOf(page, level) != 0;
+        if starts(sys::TessPageIteratorLevel_RIL_BLOCK) {
+            (block, para, line) = (block + 1, 0, 0);
+        }
+        if starts(sys::TessPageIteratorLevel_RIL_PARA) {
+            (para, line) = (para + 1, 0);
+        }
+        if starts(sys::TessPageIteratorLevel_RIL_TEXTLINE) {
+            line += 1;
+        }
+        if starts(sys::TessPageIteratorLevel_RIL_WORD) {
+            let level = sys::TessPageIteratorLevel_RIL_WORD;
+            let text = text_at(level).trim().to_string();
+            let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
+            sys::TessPageIteratorBoundingBox(page, level, &mut l, &mut t, &mut r, &mut b);
+            in_word = !text.is_empty();
+            if in_word {
+                let num = |v: i32| v.max(0) as u32;
+                words.push(EngineWord {
+                    line: (block, para, line),
+                    bbox: crate::page::BBox::new(num(l), num(t), num(r - l), num(b - t)),
+                    conf: sys::TessResultIteratorConfidence(it, level),
+                    letters_conf: None,
+                    symbols: Vec::new(),
+                    rival: None,
+                    text,
+                });
+            }
+        }
+        let symbol = text_at(sys::TessPageIteratorLevel_RIL_SYMBOL);
+        if let Some(w) = words.last_mut().filter(|_| in_word) {
+            if symbol.chars().any(char::is_alphanumeric) {
+                let level = sys::TessPageIteratorLevel_RIL_SYMBOL;
+                let c = sys::TessResultIteratorConfidence(it, level);
+                w.letters_conf = Some(w.letters_conf.map_or(c, |m: f32| m.min(c)));
+                if let Some((text, conf)) = strongest_rival(it, &symbol) {
+                    if w.rival.as_ref().is_none_or(|r| conf > r.conf) {
+                        let at = w.symbols.len();
+                        w.rival = Some(Rival { at, text, conf });
+                    }
+                }
+            }
+            w.symbols.push(symbol);
+        }
+        if sys::TessResultIteratorNext(it, sys::TessPageIteratorLevel_RIL_SYMBOL) == 0 {
+            break;
+        }
+    }
+    sys::TessResultIteratorDelete(it);
+    words
+}
+
+/// The best reading of the current symbol other than the one chosen, with its confidence
+/// (0..=100), when the engine saw one: "ộ" read with "ô" at 37 beside it is a doubt about the
+/// mark that the symbol's own confidence does not show. The same letter in another case or
+/// encoding is not another reading.
+///
+/// # Safety
+/// `it` must be a live result iterator positioned on a symbol.
+unsafe fn strongest_rival(
+    it: *const sys::TessResultIterator,
+    chosen: &str,
+) -> Option<(String, f32)> {
+    let choices = sys::TessResultIteratorGetChoiceIterator(it);
+    if choices.is_null() {
+        return None;
+    }
+    let mut best: Option<(String, f32)> = None;
+    loop {
+        let p = sys::TessChoiceIteratorGetUTF8Text(choices);
+        if !p.is_null() {
+            let text = CStr::from_ptr(p).to_string_lossy().trim().to_string();
+            let conf = sys::TessChoiceIteratorConfidence(choices).clamp(0.0, 100.0);
+            let stronger = best.as_ref().is_none_or(|(_, c)| conf > *c);
+            if !text.is_empty() && !same_letter(&text, chosen) && stronger && conf > 0.0 {
+                best = Some((text, conf));
+            }
+        }
+        if sys::TessChoiceIteratorNext(choices) == 0 {
+            break;
+        }
+    }
+    sys::TessChoiceIteratorDelete(choices);
+    best
 }
 
 impl Drop for TesseractEngine {

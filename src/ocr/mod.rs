@@ -12,6 +12,11 @@ use crate::preprocess::PreparedPage;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Changes whenever the words the engine reports change for the same image and model
+/// (what is read from Tesseract, how words are cleaned); part of the OCR cache key, so page
+/// results from an older reader are read again.
+pub const READER_REVISION: &str = "letters-and-rivals-2";
+
 /// Engine settings.
 #[derive(Debug, Clone)]
 pub struct OcrConfig {

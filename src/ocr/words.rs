@@ -1,4 +1,4 @@
-//! From Tesseract's TSV output to [`OcrPage`] lines: words with boxes and confidences, dotted
+//! From Tesseract's words to [`OcrPage`] lines: words with boxes and confidences, dotted
 //! leaders and punctuation-only noise removed (and counted, to tell a junk page).
 
 use crate::page::{BBox, OcrLine, OcrPage, OcrWord};
@@ -6,36 +6,46 @@ use std::collections::BTreeMap;
 
 /// A word as Tesseract reported it, before cleaning.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TsvWord {
+pub struct EngineWord {
     /// (block, paragraph, line) numbers: Tesseract's own line grouping.
     pub line: (u32, u32, u32),
     pub bbox: BBox,
     /// 0..=100 as Tesseract gives it.
     pub conf: f32,
+    /// Lowest confidence among the word's letters and digits, 0..=100.
+    pub letters_conf: Option<f32>,
+    /// The word's symbols as the engine segmented them.
+    pub symbols: Vec<String>,
+    /// The strongest other reading of one of its letters.
+    pub rival: Option<Rival>,
     pub text: String,
 }
 
-/// Parses the word rows (level 5) of Tesseract's TSV text.
-pub fn parse_tsv(tsv: &str) -> Vec<TsvWord> {
-    let mut words = Vec::new();
-    for row in tsv.lines() {
-        let cols: Vec<&str> = row.splitn(12, '\t').collect();
-        if cols.len() < 12 || cols[0] != "5" {
-            continue;
-        }
-        let num = |i: usize| cols[i].trim().parse::<i64>().unwrap_or(0).max(0) as u32;
-        let text = cols[11].trim();
-        if text.is_empty() {
-            continue;
-        }
-        words.push(TsvWord {
-            line: (num(2), num(3), num(4)),
-            bbox: BBox::new(num(6), num(7), num(8), num(9)),
-            conf: cols[10].trim().parse::<f32>().unwrap_or(0.0),
-            text: text.to_string(),
-        });
+/// Another reading of one symbol of a word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rival {
+    /// Index of the symbol in [`EngineWord::symbols`].
+    pub at: usize,
+    pub text: String,
+    /// 0..=100.
+    pub conf: f32,
+}
+
+impl EngineWord {
+    /// The word spelled with its rival letter instead of the chosen one.
+    fn rival_spelling(&self) -> Option<String> {
+        let rival = self.rival.as_ref()?;
+        let mut symbols = self.symbols.clone();
+        *symbols.get_mut(rival.at)? = rival.text.clone();
+        clean_word(&symbols.concat())
     }
-    words
+}
+
+/// Whether two readings of a symbol are the same letter: case, Unicode composition and the
+/// look-alike "Ð" (eth) for "Đ" do not make another reading.
+pub fn same_letter(a: &str, b: &str) -> bool {
+    let canon = |s: &str| crate::text::lower(s).replace('ð', "đ");
+    canon(a) == canon(b)
 }
 
 /// Removes leader dots and similar filler from the ends of a word ("Nam......" -> "Nam");
@@ -80,7 +90,7 @@ fn collapse_inner_leaders(text: &str) -> String {
 
 /// Groups cleaned words into lines top to bottom, mapping every box through `to_original`.
 pub fn build_page(
-    words: Vec<TsvWord>,
+    words: Vec<EngineWord>,
     width: u32,
     height: u32,
     skew_degrees: f32,
@@ -97,10 +107,20 @@ pub fn build_page(
             continue;
         };
         junk_chars += n.saturating_sub(text.chars().count());
+        let rival = w.rival_spelling().filter(|r| *r != text);
         lines.entry(w.line).or_default().push(OcrWord {
-            text,
             bbox: to_original(w.bbox),
             conf: (w.conf / 100.0).clamp(0.0, 1.0),
+            letters_conf: w.letters_conf.map(|c| (c / 100.0).clamp(0.0, 1.0)),
+            rival_conf: match &rival {
+                Some(_) => w
+                    .rival
+                    .as_ref()
+                    .map_or(0.0, |r| (r.conf / 100.0).clamp(0.0, 1.0)),
+                None => 0.0,
+            },
+            rival,
+            text,
         });
     }
     let mut lines: Vec<OcrLine> = lines
@@ -139,22 +159,29 @@ pub fn build_page(
 mod tests {
     use super::*;
 
-    const TSV: &str = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext
-1\t1\t0\t0\t0\t0\t0\t0\t1654\t2339\t-1\t
-5\t1\t1\t1\t1\t1\t100\t200\t60\t30\t96.5\tHọ,
-5\t1\t1\t1\t1\t2\t170\t200\t80\t30\t95.1\ttên:
-5\t1\t1\t1\t1\t3\t260\t200\t300\t30\t40.0\t..........
-5\t1\t1\t1\t1\t4\t300\t198\t140\t32\t91.0\tNguyễn......
-5\t1\t1\t1\t2\t1\t100\t260\t60\t30\t88.0\tNam
-";
+    fn word(line: u32, x: u32, conf: f32, text: &str) -> EngineWord {
+        EngineWord {
+            line: (1, 1, line),
+            bbox: BBox::new(x, 200 + 60 * (line - 1), 60, 30),
+            conf,
+            letters_conf: text
+                .chars()
+                .any(char::is_alphanumeric)
+                .then_some(conf + 2.0),
+            symbols: text.chars().map(String::from).collect(),
+            rival: None,
+            text: text.into(),
+        }
+    }
 
-    #[test]
-    fn parses_word_rows_only() {
-        let w = parse_tsv(TSV);
-        assert_eq!(w.len(), 5);
-        assert_eq!(w[0].text, "Họ,");
-        assert_eq!(w[0].line, (1, 1, 1));
-        assert_eq!(w[3].bbox, BBox::new(300, 198, 140, 32));
+    fn words() -> Vec<EngineWord> {
+        vec![
+            word(1, 100, 96.5, "Họ,"),
+            word(1, 170, 95.1, "tên:"),
+            word(1, 260, 40.0, ".........."),
+            word(1, 300, 91.0, "Nguyễn......"),
+            word(2, 100, 88.0, "Nam"),
+        ]
     }
 
     #[test]
@@ -166,16 +193,40 @@ mod tests {
         assert_eq!(clean_word("05.03.1998").as_deref(), Some("05.03.1998"));
         assert_eq!(clean_word("tên:.......Lan").as_deref(), Some("tên: Lan"));
         assert_eq!(clean_word("—").as_deref(), None);
-        let page = build_page(parse_tsv(TSV), 1654, 2339, 0.5, |b| b);
+        let page = build_page(words(), 1654, 2339, 0.5, |b| b);
         assert_eq!(page.lines.len(), 2);
         assert_eq!(page.lines[0].text(), "Họ, tên: Nguyễn");
         assert!(page.junk_ratio > 0.3, "{}", page.junk_ratio);
         assert!((page.lines[1].words[0].conf - 0.88).abs() < 1e-6);
+        assert_eq!(page.lines[1].words[0].letters_conf, Some(0.90));
+    }
+
+    #[test]
+    fn the_strongest_other_reading_is_kept_as_a_spelling() {
+        let mut w = word(1, 100, 60.0, "Thương......");
+        w.rival = Some(Rival {
+            at: 3,
+            text: "ợ".into(),
+            conf: 40.0,
+        });
+        let page = build_page(vec![w], 1654, 2339, 0.0, |b| b);
+        let read = &page.lines[0].words[0];
+        assert_eq!(read.text, "Thương");
+        assert_eq!(read.rival.as_deref(), Some("Thượng"));
+        assert!((read.rival_conf - 0.40).abs() < 1e-6);
+    }
+
+    #[test]
+    fn case_and_lookalikes_are_not_another_reading() {
+        assert!(same_letter("Y", "y"));
+        assert!(same_letter("Ð", "Đ"));
+        assert!(same_letter("a\u{0306}", "ă"));
+        assert!(!same_letter("ô", "ộ"));
     }
 
     #[test]
     fn boxes_are_mapped_to_the_original_image() {
-        let page = build_page(parse_tsv(TSV), 1654, 2339, 0.0, |b| {
+        let page = build_page(words(), 1654, 2339, 0.0, |b| {
             BBox::new(b.x + 10, b.y, b.w, b.h)
         });
         assert_eq!(page.lines[1].words[0].bbox.x, 110);

@@ -77,6 +77,10 @@ pub struct CodeTables {
     pub nationalities: Vec<Nationality>,
     /// Province names, old and new, to put right a province misread in a place.
     pub provinces: Vec<String>,
+    /// Family names as written, to confirm the first word of a personal name.
+    pub family_names: Vec<String>,
+    /// Frequent middle words of personal names.
+    pub middle_names: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +105,15 @@ struct PlacesFile {
     #[allow(dead_code)]
     kind: String,
     provinces: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonNamesFile {
+    #[allow(dead_code)]
+    kind: String,
+    family: Vec<String>,
+    middle: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -136,6 +149,10 @@ impl CodeTables {
                 Some("places") => {
                     toml::from_str::<PlacesFile>(&text).map(|f| out.provinces.extend(f.provinces))
                 }
+                Some("person_names") => toml::from_str::<PersonNamesFile>(&text).map(|f| {
+                    out.family_names.extend(f.family);
+                    out.middle_names.extend(f.middle);
+                }),
                 _ => toml::from_str::<TablesFile>(&text).map(|f| out.tables.extend(f.tables)),
             };
             if let Err(e) = result {

@@ -20,6 +20,13 @@ pub const MISSING_REQUIRED: Generic = Generic {
     en: "Required field {field} is missing: key it from the page image",
 };
 
+pub const MISSING_PRINTED: Generic = Generic {
+    code: "MISSING-PRINTED",
+    severity: Severity::Review,
+    vi: "Mẫu sổ có in mục {field} nhưng không đọc được giá trị: cần đối chiếu ảnh trang sổ",
+    en: "The form prints {field} but no value was read there: check the page image",
+};
+
 pub const UNREADABLE: Generic = Generic {
     code: "UNREADABLE",
     severity: Severity::Review,
@@ -51,6 +58,7 @@ pub const BAD_DATE: Generic = Generic {
 /// Every generic finding, for `sohoa explain`.
 pub const ALL: &[&Generic] = &[
     &MISSING_REQUIRED,
+    &MISSING_PRINTED,
     &UNREADABLE,
     &LOW_CONFIDENCE,
     &BAD_CODE,

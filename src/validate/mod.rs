@@ -29,14 +29,38 @@ impl Default for ValidateParams {
     }
 }
 
-/// Checks one entry, appending findings and setting `status` and `confidence`.
+/// Checks one entry, appending findings and setting `status` and `confidence`. `printed`
+/// holds the fields the entry's form edition prints: one of them left without a value, for
+/// a person the entry names, is a line the reading missed, not a blank in the book.
 pub fn validate_entry(
     entry: &mut Entry,
     register: &RegisterSchema,
     codes: &CodeTables,
+    printed: &[String],
     params: &ValidateParams,
 ) {
     let mut findings = Vec::new();
+    let named = |person: &str| {
+        person == "register"
+            || person == register.subject
+            || register
+                .column_for(person, "HoTen")
+                .and_then(|c| entry.fields.get(&c.key))
+                .is_some_and(|f| !f.value.is_empty())
+    };
+    for key in printed {
+        let Some(col) = register.column(key) else {
+            continue;
+        };
+        let missing = entry
+            .fields
+            .get(key)
+            .is_none_or(|f| f.raw.trim().is_empty());
+        let free_text = col.kind == FieldKind::Text;
+        if missing && !free_text && col.require != Requirement::Always && named(&col.person) {
+            findings.push(messages::MISSING_PRINTED.finding(key, ""));
+        }
+    }
     for col in &register.columns {
         let field = entry.fields.get(&col.key);
         let value = field.map(|f| f.value.as_str()).unwrap_or("");

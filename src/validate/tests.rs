@@ -62,7 +62,7 @@ fn run(entry: &mut Entry) -> Vec<String> {
         min_confidence: 0.9,
         today: PartialDate::full(24, 11, 2026),
     };
-    validate_entry(entry, s.register("KS").unwrap(), &s.codes, &params);
+    validate_entry(entry, s.register("KS").unwrap(), &s.codes, &[], &params);
     entry.findings.iter().map(|f| f.short()).collect()
 }
 
