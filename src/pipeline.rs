@@ -158,6 +158,7 @@ impl RunConfig {
     pub fn extract_settings(&self, book: &Book) -> String {
         sha_of(&[
             env!("CARGO_PKG_VERSION"),
+            crate::extract::EXTRACT_REVISION,
             &self.schemas.fingerprint,
             &book.meta_sha256,
             &format!("{:?}", self.extract),

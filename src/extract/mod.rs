@@ -20,6 +20,14 @@ use layout::{lay_out, LayoutParams, Token};
 use lexicon::Lexicon;
 use std::collections::BTreeMap;
 
+/// Changes whenever extraction, normalisation or validation code changes what a page's
+/// entries come out as; part of the extraction cache key, so a new build re-extracts stored
+/// pages (from their words, without OCR) instead of reusing stale entries.
+pub const EXTRACT_REVISION: &str = "evidence-confidence-3";
+
+/// Confidence of a subject's ID number opening with another province's code than the book's.
+const ID_OTHER_PROVINCE: f32 = 0.5;
+
 /// The reading certainty given to letters a closed list confirms, whatever the engine's
 /// doubt: the list fixes what they spell, and an exact vocabulary word is rarely another one.
 const VOUCHED_READING: f32 = 0.97;
@@ -448,6 +456,7 @@ impl Extractor {
             }
         }
         self.cross_check_twins(&mut fields);
+        self.check_id_province(&mut fields, book);
         self.complete(&mut fields, book);
         let edition = raw
             .edition_votes
@@ -514,6 +523,31 @@ impl Extractor {
                     fields.insert(date_key.clone(), value);
                 }
                 Some(_) => {}
+            }
+        }
+    }
+
+    /// The personal ID number given at birth registration opens with the code of the province
+    /// that registered the birth (domain reference 6): the subject's number in a book whose
+    /// `book.toml` gives `province_code` must open with it. Another code is a misread digit
+    /// ("058" read for "056"), so the number goes to review.
+    fn check_id_province(&self, fields: &mut BTreeMap<String, FieldValue>, book: &BookMeta) {
+        let Some(code) = book.extra.get("province_code") else {
+            return;
+        };
+        let Ok(code) = code.trim().parse::<u32>() else {
+            return;
+        };
+        let prefix = format!("{code:03}");
+        for col in &self.register.columns {
+            if col.kind != FieldKind::IdNumber || col.person != self.register.subject {
+                continue;
+            }
+            if let Some(f) = fields.get_mut(&col.key) {
+                let twelve = f.value.len() == 12 && f.value.chars().all(|c| c.is_ascii_digit());
+                if twelve && !f.value.starts_with(&prefix) {
+                    f.confidence = f.confidence.min(ID_OTHER_PROVINCE);
+                }
             }
         }
     }

@@ -230,3 +230,23 @@ fn another_reading_is_a_doubt_only_when_it_gives_another_value() {
     );
     assert!(date < 0.6, "{date}");
 }
+
+#[test]
+fn a_childs_id_from_another_province_than_the_books_is_doubtful() {
+    let lines = [
+        "Số: 12 Quyển số: 01/2016",
+        "Người được đăng ký khai sinh",
+        "Họ, chữ đệm, tên: Lê Văn An",
+        "Số định danh cá nhân: 058216001234",
+    ];
+    let mut meta = book();
+    let id_conf = |meta: &BookMeta| {
+        let entries = extractor().extract(&page(&lines), meta);
+        entries[0].fields["nksSoDinhDanh"].confidence
+    };
+    assert!(id_conf(&meta) > 0.9);
+    meta.extra.insert("province_code".into(), "56".into());
+    assert!(id_conf(&meta) <= 0.5);
+    meta.extra.insert("province_code".into(), "58".into());
+    assert!(id_conf(&meta) > 0.9);
+}

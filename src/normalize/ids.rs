@@ -52,10 +52,17 @@ const DOC_TYPES: &[(&str, &str)] = &[
 /// "CMND số 012345678" -> ("012345678", Some("1")).
 pub fn normalize_document(raw: &str) -> (String, Option<&'static str>, f32) {
     let f = fold(raw);
+    // "QMND", "CMMD": a four-letter abbreviation one letter off.
+    let near_abbreviation = |code: &str| {
+        f.split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| w.len() == 4 && strsim::hamming(w, code).is_ok_and(|d| d <= 1))
+    };
     let kind = DOC_TYPES
         .iter()
         .find(|(w, _)| f.contains(w))
-        .map(|(_, code)| *code);
+        .map(|(_, code)| *code)
+        .or_else(|| near_abbreviation("cmnd").then_some("1"))
+        .or_else(|| near_abbreviation("cccd").then_some("4"));
     // The number: the longest token with digits (a passport has a letter in front).
     let token = raw
         .split(|c: char| c.is_whitespace() || c == ':' || c == ',')
@@ -69,6 +76,17 @@ pub fn normalize_document(raw: &str) -> (String, Option<&'static str>, f32) {
         .filter(|c| c.is_ascii_alphanumeric())
         .collect::<String>()
         .to_uppercase();
+    // Letters glued before the number are a word ("CMNDS315861129", "số.0441..."): a
+    // passport number opens with one letter at most.
+    let leading = number
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let number = if leading >= 2 || (leading == 1 && matches!(kind, Some("1") | Some("4"))) {
+        number[leading..].to_string()
+    } else {
+        number
+    };
     let digits = number.chars().filter(|c| c.is_ascii_digit()).count();
     let fit = match (kind, digits) {
         (Some("1"), 9 | 12) | (Some("4"), 12) => 1.0,
@@ -104,5 +122,12 @@ mod tests {
             ("B1234567".into(), Some("2"), 1.0)
         );
         assert_eq!(normalize_document("CCCD số 001203004567").1, Some("4"));
+        // The word glued to the number, a misread abbreviation.
+        assert_eq!(normalize_document("CMNDS315861129").0, "315861129");
+        assert_eq!(normalize_document("CCCD số.044192025759").0, "044192025759");
+        assert_eq!(
+            normalize_document("QMND số 288584696"),
+            ("288584696".to_string(), Some("1"), 1.0)
+        );
     }
 }

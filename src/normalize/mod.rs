@@ -223,7 +223,7 @@ impl Normalizer {
             FieldKind::Nationality => from_vocab(&self.nationality, "nationality"),
             FieldKind::Kinship => from_vocab(&self.kinship, "kinship word"),
             FieldKind::Place => {
-                let (v, fit) = plain::normalize_place(raw);
+                let (v, fit) = plain::normalize_place(raw, |w| self.name_words.is_family(w));
                 let (v, _) = self.provinces.correct(&v, ctx.authority);
                 let mut known = self.provinces.known_words(&v, ctx.authority);
                 known.extend(plain::phrase_words(&v));
@@ -242,7 +242,8 @@ impl Normalizer {
                 }
             }
             FieldKind::Authority => {
-                let (v, _) = plain::normalize_place(&plain::authority_words(raw));
+                let family = |w: &str| self.name_words.is_family(w);
+                let (v, _) = plain::normalize_place(&plain::authority_words(raw), family);
                 let (v, _) = self.provinces.correct(&v, ctx.authority);
                 // The authority `book.toml` names, as printed: confirmed whole.
                 let vouched = if ctx.authority.map(fold_compact) == Some(fold_compact(&v)) {

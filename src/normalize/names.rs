@@ -112,6 +112,11 @@ impl NameWords {
         }
     }
 
+    /// Whether `word` is spelled as a family name of the list.
+    pub fn is_family(&self, word: &str) -> bool {
+        self.family.iter().any(|f| f == word)
+    }
+
     /// A name normalised ([`normalize_name`]) with the list's help: a first word that folds
     /// to one known family name alone takes its marks ("NGUYÊN" is "Nguyễn"; a correction,
     /// so the fit drops a little); the first word when it is a known family name and middle
@@ -122,6 +127,14 @@ impl NameWords {
         let mut words: Vec<String> = name.split(' ').map(str::to_string).collect();
         let mut vouched = Vec::new();
         if words.len() > 1 {
+            // A capital L read as I ("Iê", "Iưu"): the family name it makes with L.
+            if let Some(rest) = words[0].strip_prefix('I') {
+                let with_l = format!("L{rest}");
+                if !rest.is_empty() && self.is_family(&with_l) && !self.is_family(&words[0]) {
+                    words[0] = with_l;
+                    fit = fit.min(FIT_FAMILY_MARKS);
+                }
+            }
             let folded = fold(&words[0]);
             let same_fold: Vec<&String> =
                 self.family.iter().filter(|f| fold(f) == folded).collect();
@@ -199,6 +212,10 @@ mod tests {
         let (name, fit, _) = words.normalize("Nguyễu Diệu Vân");
         assert_eq!(name, "Nguyễu Diệu Vân");
         assert!(fit < 0.8);
+        // L read as I.
+        let words = NameWords::new(&["Lê".to_string()], &[]);
+        assert_eq!(words.normalize("Iê Thị Nhi").0, "Lê Thị Nhi");
+        let words = name_words();
         // Two family names with one fold: no guess.
         let (name, _, vouched) = words.normalize("Mạ Văn Tư");
         assert_eq!(name, "Mạ Văn Tư");

@@ -233,6 +233,12 @@ fn split_unit(segment: &str) -> Option<(String, String)> {
 /// stop. True when something changed.
 pub fn tidy_address(text: &str) -> (String, bool) {
     let chars: Vec<char> = text.chars().collect();
+    // An address written without unit words ("Hải Sơn, Vạn Ninh, Khánh Hòa") separates its
+    // names by commas only: a stop between two names there is a comma read as a stop.
+    let bare = !text
+        .split([' ', ','])
+        .map(|w| fold(w.trim_matches(|c: char| !c.is_alphanumeric())))
+        .any(|w| ["xa", "phuong", "huyen", "quan", "tinh", "tran", "pho"].contains(&w.as_str()));
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
@@ -275,7 +281,7 @@ pub fn tidy_address(text: &str) -> (String, bool) {
                 && prev.is_some_and(char::is_alphanumeric)
                 && !abbreviation_before(&out) =>
             {
-                if unit_word_at(&chars[i + 2..]) {
+                if unit_word_at(&chars[i + 2..]) || bare {
                     out.push(',');
                 } else if prev.is_some_and(char::is_numeric) {
                     out.push('.');
@@ -489,6 +495,10 @@ mod tests {
         );
         assert_eq!(t("Ấp.8, xã Thới Hưng"), "Ấp 8, xã Thới Hưng");
         assert_eq!(t("Ấp 3. Xã Tân Phú"), "Ấp 3, Xã Tân Phú");
+        assert_eq!(
+            t("Hải Sơn. Vạn Ninh, Khánh Hòa"),
+            "Hải Sơn, Vạn Ninh, Khánh Hòa"
+        );
         assert_eq!(
             t("Ấp 5, xã Thới Hưng,.huyện Bàu Bàng"),
             "Ấp 5, xã Thới Hưng, huyện Bàu Bàng"

@@ -102,8 +102,10 @@ pub fn phrase_words(text: &str) -> Vec<String> {
 }
 
 /// A place: cleaned text with address words corrected when a word before a capitalised name
-/// folds to one of them but carries other marks. Returns the text and its fit.
-pub fn normalize_place(raw: &str) -> (String, f32) {
+/// folds to one of them but carries other marks. A word spelled as a family name
+/// (`is_family_name`) is kept: streets and districts are named after people ("Ngô Quyền",
+/// "Tô Hiệu"), and "Ngô" is no misread "ngõ". Returns the text and its fit.
+pub fn normalize_place(raw: &str, is_family_name: impl Fn(&str) -> bool) -> (String, f32) {
     let (text, _) = super::places::tidy_address(&clean_text(raw));
     let mut words: Vec<String> = text.split(' ').map(str::to_string).collect();
     let mut repaired = false;
@@ -125,7 +127,7 @@ pub fn normalize_place(raw: &str) -> (String, f32) {
                 ]
                 .contains(&fold(prev).as_str())
         };
-        if after_unit {
+        if after_unit || is_family_name(&words[i]) {
             continue;
         }
         let w = &words[i];
@@ -155,11 +157,18 @@ pub fn normalize_place(raw: &str) -> (String, f32) {
         }
         for i in 0..=words.len() - n {
             let window = &words[i..i + n];
-            let same_fold = window
+            // Same letters, or (in a phrase of three words or more) one word a letter off:
+            // "Trung tâm V tế" is the fixed phrase with "Y" misread.
+            let off: Vec<usize> = window
                 .iter()
                 .zip(&parts)
-                .all(|(w, p)| fold(w.trim_end_matches(',')) == fold(p));
-            if !same_fold {
+                .map(|(w, p)| strsim::levenshtein(&fold(w.trim_end_matches(',')), &fold(p)))
+                .collect();
+            let same_fold = off.iter().all(|&d| d == 0);
+            let one_letter_off = n >= 3
+                && off.iter().filter(|&&d| d == 1).count() == 1
+                && off.iter().all(|&d| d <= 1);
+            if !same_fold && !one_letter_off {
                 continue;
             }
             for (w, p) in words[i..i + n].iter_mut().zip(&parts) {
@@ -178,6 +187,16 @@ pub fn normalize_place(raw: &str) -> (String, f32) {
                     repaired = true;
                 }
             }
+        }
+    }
+    // "Sấ 149", "Sé 2": an address opening with a house number says "Số".
+    if let (Some(first), Some(next)) = (words.first(), words.get(1)) {
+        let f = fold(first);
+        let numbered = next.chars().next().is_some_and(|c| c.is_ascii_digit());
+        let misread = f.len() == 2 && f.starts_with('s') && "aeou".contains(&f[1..]);
+        if numbered && misread && first != "Số" {
+            words[0] = "Số".into();
+            repaired = true;
         }
     }
     let has_text = words.iter().any(|w| w.chars().any(char::is_alphanumeric));
@@ -219,25 +238,38 @@ mod tests {
 
     #[test]
     fn address_words_are_put_right() {
-        let (p, fit) = normalize_place("Xã Tân Phong, huyện Vũ Thư, tính Thái Bình");
+        let (p, fit) = normalize_place("Xã Tân Phong, huyện Vũ Thư, tính Thái Bình", |_| false);
         assert_eq!(p, "Xã Tân Phong, huyện Vũ Thư, tỉnh Thái Bình");
         assert!(fit < 1.0);
         assert_eq!(
             phrase_words("Trung tâm Y tế huyện Bố Trạch"),
             ["trung", "tam", "y", "te"]
         );
-        let (p, fit) = normalize_place("Phường 7, Quận 3, Thành phố Hồ Chí Minh");
+        let (p, fit) = normalize_place("Phường 7, Quận 3, Thành phố Hồ Chí Minh", |_| false);
         assert_eq!(p, "Phường 7, Quận 3, Thành phố Hồ Chí Minh");
         assert_eq!(fit, 1.0);
         assert_eq!(
-            normalize_place("Bệnh viên Đạ khoa tỉnh Vĩnh Phúc").0,
+            normalize_place("Bệnh viên Đạ khoa tỉnh Vĩnh Phúc", |_| false).0,
             "Bệnh viện Đa khoa tỉnh Vĩnh Phúc"
         );
         assert_eq!(
-            normalize_place("Phường An Cư, quận Ngô Quyền").0,
+            normalize_place("Phường An Cư, quận Ngô Quyền", |_| false).0,
             "Phường An Cư, quận Ngô Quyền"
         );
         // "tính" not before a name is left alone (a place opens with a capital).
-        assert_eq!(normalize_place("tính toán").0, "Tính toán");
+        assert_eq!(normalize_place("tính toán", |_| false).0, "Tính toán");
+        assert_eq!(
+            normalize_place("Sấ 149, đường Trần Phú", |_| false).0,
+            "Số 149, đường Trần Phú"
+        );
+        assert_eq!(
+            normalize_place("Trung tâm V tế huyện Gò Công Tây", |_| false).0,
+            "Trung tâm Y tế huyện Gò Công Tây"
+        );
+        let family = |w: &str| w == "Ngô";
+        assert_eq!(
+            normalize_place("Quốc Tử Giám, Ngô Quyền, Hải Phòng", family).0,
+            "Quốc Tử Giám, Ngô Quyền, Hải Phòng"
+        );
     }
 }

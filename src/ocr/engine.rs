@@ -1,10 +1,13 @@
 //! Tesseract through the system libtesseract (the `tesseract` crate's C bindings). The crate's
 //! high-level API consumes the engine on every call and has no time limit, so sohoa keeps one
 //! `TessBaseAPI` per worker thread and drives it directly: set image, recognise under a
-//! deadline, read words symbol by symbol, clear, reuse.
+//! deadline, read words symbol by symbol, read again on its own any line of ink the page
+//! layout dropped, clear, reuse.
 
+use super::bands::missed_bands;
 use super::words::{build_page, same_letter, EngineWord, Rival};
 use super::{OcrConfig, OcrEngine, OcrError};
+use crate::page::BBox;
 use crate::page::OcrPage;
 use crate::preprocess::PreparedPage;
 use std::ffi::{CStr, CString};
@@ -94,13 +97,31 @@ impl OcrEngine for TesseractEngine {
         let (rc, words) = unsafe {
             sys::TessBaseAPISetImage(api, img.as_raw().as_ptr(), w as i32, h as i32, 1, w as i32);
             sys::TessBaseAPISetSourceResolution(api, ppi);
-            let monitor = sys::TessMonitorCreate();
-            sys::TessMonitorSetDeadlineMSecs(monitor, deadline_ms);
-            let rc = sys::TessBaseAPIRecognize(api, monitor);
-
-            sys::TessMonitorDelete(monitor);
-
-            let words = read_words(api);
+            let rc = recognize_within(api, deadline_ms);
+            let mut words = read_words(api);
+            if rc == 0 {
+                let boxes: Vec<BBox> = words.iter().map(|w| w.bbox).collect();
+                let bands = missed_bands(img, &boxes);
+                if !bands.is_empty() {
+                    sys::TessBaseAPISetPageSegMode(api, sys::TessPageSegMode_PSM_SINGLE_LINE);
+                }
+                for (i, band) in bands.iter().enumerate() {
+                    let left = self.timeout.saturating_sub(started.elapsed()).as_millis();
+                    if left == 0 {
+                        break;
+                    }
+                    let (x, y) = (band.x as i32, band.y as i32);
+                    sys::TessBaseAPISetRectangle(api, x, y, band.w as i32, band.h as i32);
+                    if recognize_within(api, left.min(i32::MAX as u128) as i32) == 0 {
+                        let mut line = read_words(api);
+                        for word in &mut line {
+                            word.line = (MISSED_LINE_BLOCK + i as u32, 1, 1);
+                        }
+                        words.extend(line);
+                    }
+                }
+                sys::TessBaseAPISetPageSegMode(api, sys::TessPageSegMode_PSM_SINGLE_COLUMN);
+            }
             sys::TessBaseAPIClear(api);
             (rc, words)
         };
@@ -116,6 +137,21 @@ impl OcrEngine for TesseractEngine {
             page.to_original(b)
         }))
     }
+}
+
+/// Block number given to lines read again on their own (after Tesseract's own blocks).
+const MISSED_LINE_BLOCK: u32 = 100_000;
+
+/// Runs recognition on the current image (or rectangle) under a deadline; 0 on success.
+///
+/// # Safety
+/// `api` must be a live handle with an image set.
+unsafe fn recognize_within(api: *mut sys::TessBaseAPI, deadline_ms: i32) -> i32 {
+    let monitor = sys::TessMonitorCreate();
+    sys::TessMonitorSetDeadlineMSecs(monitor, deadline_ms);
+    let rc = sys::TessBaseAPIRecognize(api, monitor);
+    sys::TessMonitorDelete(monitor);
+    rc
 }
 
 /// Walks the recognised page symbol by symbol: each word with its box, its line (block,
@@ -165,7 +201,7 @@ unsafe fn read_words(api: *mut sys::TessBaseAPI) -> Vec<EngineWord> {
                 let num = |v: i32| v.max(0) as u32;
                 words.push(EngineWord {
                     line: (block, para, line),
-                    bbox: crate::page::BBox::new(num(l), num(t), num(r - l), num(b - t)),
+                    bbox: BBox::new(num(l), num(t), num(r - l), num(b - t)),
                     conf: sys::TessResultIteratorConfidence(it, level),
                     letters_conf: None,
                     symbols: Vec::new(),

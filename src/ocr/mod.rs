@@ -2,6 +2,7 @@
 //! and reused across pages; words come back with boxes and confidences, grouped into lines, in
 //! the coordinates of the original page image.
 
+mod bands;
 mod engine;
 pub mod words;
 
@@ -12,10 +13,10 @@ use crate::preprocess::PreparedPage;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Changes whenever the words the engine reports change for the same image and model
-/// (what is read from Tesseract, how words are cleaned); part of the OCR cache key, so page
-/// results from an older reader are read again.
-pub const READER_REVISION: &str = "letters-and-rivals-2";
+/// Changes whenever the words the engine reports change for the same image and model (how
+/// the page is prepared, what is read from Tesseract, how words are cleaned); part of the OCR
+/// cache key, so page results from an older reader are read again.
+pub const READER_REVISION: &str = "letters-rivals-missed-lines-leader-grid-3";
 
 /// Engine settings.
 #[derive(Debug, Clone)]

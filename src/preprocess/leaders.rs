@@ -167,7 +167,8 @@ pub fn non_text(blobs: &[Blob], letter: f32, labels: &Labels) -> NonText {
             None
         };
         if let Some(spacing) = spacing {
-            let grid = Grid::fit(&members, spacing);
+            let open: Vec<bool> = members.iter().map(|b| !letters.under_a_letter(b)).collect();
+            let grid = Grid::fit(&members, spacing).calibrated(&members, &open);
             for (m, &k) in run.iter().enumerate() {
                 used[k] = true;
                 // A dot under a letter is the letter's own dot below (ạ, ị, ọ typed over the
@@ -252,6 +253,11 @@ struct Grid {
     dot_height: f32,
     dot_area: f32,
     dot_width: f32,
+    /// How far from the grid a leader dot may stand (pixels), and the least ink of a dot
+    /// bigger than a leader's: both measured on the open leader, where no letter stands
+    /// (see [`Grid::calibrated`]).
+    tolerance: f32,
+    bigger_area: f32,
 }
 
 impl Grid {
@@ -290,7 +296,35 @@ impl Grid {
             dot_height: median(run.iter().map(|b| b.height() as f32)),
             dot_area: median(run.iter().map(|b| b.area as f32)),
             dot_width: median(run.iter().map(|b| b.width() as f32)),
+            tolerance: 0.0,
+            bigger_area: 0.0,
         }
+        .calibrated(run, &vec![false; run.len()])
+    }
+
+    /// Sets what "on the grid" and "bigger than a leader dot" mean from the leader's own open
+    /// stretch (members not under a letter, `open`): printed and scanned dots stand up to a
+    /// pixel or two off an ideal grid and vary in ink, more on a blurred or noisy scan. A
+    /// letter's dot below stands anywhere in the period and is bigger than the leader's.
+    fn calibrated(mut self, run: &[&Blob], open: &[bool]) -> Self {
+        let mut errors: Vec<f32> = Vec::new();
+        let mut areas: Vec<f32> = Vec::new();
+        for m in (0..run.len()).filter(|&m| open[m]) {
+            errors.push(self.phase_error(run, m));
+            areas.push(run[m].area as f32);
+        }
+        let floor = (self.period * 0.12).max(1.2);
+        self.tolerance = if errors.len() >= 5 {
+            (percentile(&mut errors, 0.9) * 1.3).clamp(floor, (self.period * 0.25).max(floor))
+        } else {
+            floor
+        };
+        self.bigger_area = if areas.len() >= 5 {
+            (percentile(&mut areas, 0.9) * 1.35).max(self.dot_area + 3.0)
+        } else {
+            (self.dot_area * 2.0).max(self.dot_area + 4.0)
+        };
+        self
     }
 
     /// Member `m` has a leader dot's height and stands on the line its neighbours make (the
@@ -312,6 +346,12 @@ impl Grid {
 
     /// Member `m` sits where its neighbours' spacing puts a leader dot.
     fn on(&self, run: &[&Blob], m: usize) -> bool {
+        self.phase_error(run, m) <= self.tolerance
+    }
+
+    /// How far member `m` stands from where its neighbours' spacing puts a leader dot, in
+    /// pixels (0 with fewer than two neighbours).
+    fn phase_error(&self, run: &[&Blob], m: usize) -> f32 {
         let here = run[m].center_x();
         let reach = self.period * 8.0;
         // Offsets wrap around the period: take each neighbour's offset relative to this dot's.
@@ -328,16 +368,15 @@ impl Grid {
             .map(|j| wrap(self.offsets[j] - self.offsets[m]))
             .collect();
         if near.len() < 2 {
-            return true;
+            return 0.0;
         }
-        median(near.into_iter()).abs() <= (self.period * 0.12).max(1.2)
+        median(near.into_iter()).abs()
     }
 
     /// Clearly more ink than the leader's dots: a letter's own dot, alone or fused with the
     /// leader dot it covers.
     fn bigger(&self, b: &Blob) -> bool {
-        let area = b.area as f32;
-        area >= self.dot_area * 2.0 && area >= self.dot_area + 4.0
+        b.area as f32 >= self.bigger_area
     }
 
     /// Leader dots hidden in the gaps of the run: where letters stand on the leader, a dot
@@ -413,6 +452,15 @@ impl Grid {
     fn below_line(&self, b: &Blob) -> bool {
         b.center_y() - self.line_y > (self.dot_height * 0.6).max(1.5)
     }
+}
+
+/// The `q` quantile (0..=1) of `values` (sorted in place); 0 when empty.
+fn percentile(values: &mut [f32], q: f32) -> f32 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(f32::total_cmp);
+    values[((values.len() - 1) as f32 * q).round() as usize]
 }
 
 fn median(values: impl Iterator<Item = f32>) -> f32 {
