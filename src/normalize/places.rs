@@ -78,6 +78,20 @@ impl PlaceNames {
         out
     }
 
+    /// The one name of any level that `name` folds to (a segment written without its unit
+    /// word: "Phong Nẵm" in "Ấp 8, Phong Nẵm, Lấp Vò"); `None` when none or several do.
+    fn lookup_any_level(&self, name: &str) -> Option<&str> {
+        let k = key(name);
+        let mut found = ["commune", "district", "province"]
+            .into_iter()
+            .filter_map(|level| self.by_fold.get(&(level, k.clone())))
+            .map(|n| n.as_deref());
+        match (found.next(), found.next()) {
+            (Some(Some(one)), None) => Some(one),
+            _ => None,
+        }
+    }
+
     fn lookup(&self, unit: &str, name: &str) -> Option<&str> {
         self.by_fold
             .get(&(level(&unit_key(unit)), key(name)))
@@ -97,12 +111,15 @@ impl PlaceNames {
         };
         let mut words = Vec::new();
         for segment in text.split(',') {
-            if let Some((unit, name)) = split_unit(segment.trim()) {
+            let segment = segment.trim();
+            if let Some((unit, name)) = split_unit(segment) {
                 if known(&unit, &name) {
                     let unit = unit_key(&unit);
                     let both = unit.split_whitespace().chain(name.split_whitespace());
                     words.extend(both.map(fold_compact));
                 }
+            } else if local.as_ref().and_then(|l| l.lookup_any_level(segment)) == Some(segment) {
+                words.extend(segment.split_whitespace().map(fold_compact));
             }
         }
         words
@@ -127,9 +144,15 @@ impl PlaceNames {
                 let Some((unit, name)) = split_unit(trimmed) else {
                     // The last of several segments without a unit word names the province
                     // ("Ấp 3, Biển Bạch, Trà Ôn, Vĩnh Lọng").
-                    let bare = (i + 1 == count && count > 2)
-                        .then(|| find("tinh", trimmed))
-                        .flatten()
+                    // Or a name of the book's own authority without its unit word.
+                    let bare = local
+                        .as_ref()
+                        .and_then(|l| l.lookup_any_level(trimmed))
+                        .or_else(|| {
+                            (i + 1 == count && count > 2)
+                                .then(|| find("tinh", trimmed))
+                                .flatten()
+                        })
                         .filter(|known| *known != trimmed)
                         .map(str::to_string);
                     return match garbled_province(trimmed, &find).or(bare) {
@@ -438,6 +461,9 @@ mod tests {
         let (v, _) = correct("Trung tâm Y tế huyện Bố Trach, tỉnh Quảng Bình");
         assert_eq!(v, "Trung tâm Y tế huyện Bố Trạch, tỉnh Quảng Bình");
         let (v, _) = correct("Xóm 2, Liên Hiệp, Bố Trạch, Quảng Bính");
+        assert_eq!(v, "Xóm 2, Liên Hiệp, Bố Trạch, Quảng Bình");
+        // A name of the authority written without its unit word.
+        let (v, _) = correct("Xóm 2, Liên Hiêp, Bố Trach, Quảng Bình");
         assert_eq!(v, "Xóm 2, Liên Hiệp, Bố Trạch, Quảng Bình");
         assert_eq!(
             local.known_words("Trạm y tế xã Liên Hiệp, huyện Bố Trạch", authority),
