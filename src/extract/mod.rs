@@ -10,7 +10,7 @@ pub mod layout;
 pub mod lexicon;
 
 use crate::ingest::BookMeta;
-use crate::normalize::{parse_date, parse_date_words, NormalizeContext, Normalizer};
+use crate::normalize::{parse_date, parse_date_words, NormalizeContext, Normalized, Normalizer};
 use crate::page::{BBox, Entry, EntryStatus, FieldValue, OcrPage, ValueSource};
 use crate::schema::{
     Check, Derivation, FieldKind, FormEdition, RegisterSchema, Schemas, ValueStyle,
@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 /// Changes whenever extraction, normalisation or validation code changes what a page's
 /// entries come out as; part of the extraction cache key, so a new build re-extracts stored
 /// pages (from their words, without OCR) instead of reusing stale entries.
-pub const EXTRACT_REVISION: &str = "evidence-confidence-4";
+pub const EXTRACT_REVISION: &str = "evidence-confidence-5";
 
 /// Confidence of a subject's ID number opening with another province's code than the book's.
 const ID_OTHER_PROVINCE: f32 = 0.5;
@@ -139,11 +139,7 @@ impl Extractor {
             .collect();
         let printed = editions
             .iter()
-            .map(|ed| {
-                let items = ed.lines.iter().flat_map(|l| &l.items);
-                let all = items.chain(&ed.page_header).chain(&ed.page_footer);
-                (ed.id.clone(), all.map(|i| i.field.clone()).collect())
-            })
+            .map(|ed| (ed.id.clone(), ed.items().map(|i| i.field.clone()).collect()))
             .collect();
         Ok(Self {
             printed,
@@ -340,6 +336,46 @@ impl Extractor {
         (entries, page_fields)
     }
 
+    /// How sure the reading of a value is: its least sure token. The engine's doubt counts
+    /// for the letters no list confirms, and its other reading of a letter only when that
+    /// reading would give another valid value ("UEND" and "UBND", "tám" and "tấm", "1" and
+    /// "I" in a number give the same one).
+    fn reading_certainty(
+        &self,
+        raw: &RawField,
+        kind: &FieldKind,
+        norm: &Normalized,
+        ctx: &NormalizeContext,
+    ) -> f32 {
+        let text_with = |i: usize, other: &str| {
+            let words: Vec<&str> = raw
+                .tokens
+                .iter()
+                .enumerate()
+                .map(|(j, t)| if j == i { other } else { t.text.as_str() })
+                .collect();
+            words.join(" ")
+        };
+        raw.tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.compact.is_empty())
+            .map(|(i, t)| {
+                let mut conf = t.conf;
+                if let Some((other, rival_conf)) = &t.rival {
+                    let alt = self.normalizer.normalize(kind, &text_with(i, other), ctx);
+                    if !alt.value.is_empty() && alt.value != norm.value {
+                        conf = conf.min(1.0 - rival_conf);
+                    }
+                }
+                if norm.vouched.covers(&t.compact) {
+                    conf = conf.max(VOUCHED_READING);
+                }
+                conf
+            })
+            .fold(1.0f32, f32::min)
+    }
+
     fn normalize_field(
         &self,
         raw: &RawField,
@@ -361,42 +397,7 @@ impl Extractor {
         if norm.value.is_empty() && norm.fit == 0.0 && text.chars().all(|c| !c.is_alphanumeric()) {
             return None;
         }
-        // The engine's doubt counts for the letters no list confirms, and its other reading
-        // of a letter only when that reading would give another valid value ("UEND" and
-        // "UBND", "tám" and "tấm", "1" and "I" in a number give the same one).
-        let ocr_conf = raw
-            .tokens
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !t.compact.is_empty())
-            .map(|(i, t)| {
-                let mut conf = t.conf;
-                if let Some((other, rival_conf)) = &t.rival {
-                    let alt_text: Vec<&str> = raw
-                        .tokens
-                        .iter()
-                        .enumerate()
-                        .map(|(j, u)| {
-                            if j == i {
-                                other.as_str()
-                            } else {
-                                u.text.as_str()
-                            }
-                        })
-                        .collect();
-                    let alt = self
-                        .normalizer
-                        .normalize(&col.kind, &alt_text.join(" "), &ctx);
-                    if !alt.value.is_empty() && alt.value != norm.value {
-                        conf = conf.min(1.0 - rival_conf);
-                    }
-                }
-                if norm.vouched.covers(&t.compact) {
-                    conf = conf.max(VOUCHED_READING);
-                }
-                conf
-            })
-            .fold(1.0f32, f32::min);
+        let ocr_conf = self.reading_certainty(raw, &col.kind, &norm, &ctx);
         // A label read with doubt makes the assignment of its value doubtful too.
         let label_factor = (raw.label_similarity + 0.15).min(1.0);
         let confidence = (norm.fit * ocr_conf * label_factor).clamp(0.0, 1.0);

@@ -258,10 +258,14 @@ pub fn tidy_address(text: &str) -> (String, bool) {
     let chars: Vec<char> = text.chars().collect();
     // An address written without unit words ("Hải Sơn, Vạn Ninh, Khánh Hòa") separates its
     // names by commas only: a stop between two names there is a comma read as a stop.
-    let bare = !text
+    let folded: Vec<String> = text
         .split([' ', ','])
         .map(|w| fold(w.trim_matches(|c: char| !c.is_alphanumeric())))
-        .any(|w| ["xa", "phuong", "huyen", "quan", "tinh", "tran", "pho"].contains(&w.as_str()));
+        .collect();
+    let bare = !UNITS.iter().any(|unit| {
+        let parts: Vec<&str> = unit.split(' ').collect();
+        folded.windows(parts.len()).any(|w| w == parts.as_slice())
+    });
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {

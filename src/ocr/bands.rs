@@ -17,8 +17,10 @@ pub fn missed_bands(image: &GrayImage, word_boxes: &[BBox]) -> Vec<BBox> {
     }
     // A row holds text when a few pixels of it are ink; a band is a run of such rows.
     let min_row_ink = (w / 400).max(3);
-    let row_ink: Vec<u32> = (0..h)
-        .map(|y| (0..w).filter(|&x| image.get_pixel(x, y)[0] < INK).count() as u32)
+    let row_ink: Vec<u32> = image
+        .as_raw()
+        .chunks_exact(w as usize)
+        .map(|row| row.iter().filter(|&&v| v < INK).count() as u32)
         .collect();
     let mut heights: Vec<u32> = word_boxes.iter().map(|b| b.h).collect();
     heights.sort_unstable();
