@@ -21,6 +21,10 @@ pub struct LayoutParams {
     pub short_label_chars: usize,
     /// Longest label in words, plus slack for OCR splitting words.
     pub max_label_words: usize,
+    /// Similarity a span needs when its colon was misread as a letter.
+    pub misread_colon_similarity: f32,
+    /// Shortest label (folded letters) believed with a misread colon.
+    pub misread_colon_label_chars: usize,
 }
 
 impl Default for LayoutParams {
@@ -30,6 +34,8 @@ impl Default for LayoutParams {
             bare_label_similarity: 0.86,
             short_label_chars: 3,
             max_label_words: 10,
+            misread_colon_similarity: 0.86,
+            misread_colon_label_chars: 6,
         }
     }
 }
@@ -106,6 +112,14 @@ pub fn tokenize(line: &OcrLine) -> Vec<Token> {
         for (k, (a, b, colon)) in pieces.into_iter().enumerate() {
             let text: String = chars[a..b].iter().collect();
             let text = text.trim().to_string();
+            // A lone small letter glued after a colon ("mẹ:c Nguyễn") is a speck, not a value.
+            let speck = a > 0 && {
+                let mut it = text.chars();
+                it.next().is_some_and(|c| c.is_lowercase()) && it.next().is_none()
+            };
+            if speck {
+                continue;
+            }
             if text.is_empty() {
                 if colon {
                     if let Some(prev) = tokens.last_mut() {
@@ -134,6 +148,18 @@ pub fn tokenize(line: &OcrLine) -> Vec<Token> {
     tokens
 }
 
+/// Letters a small colon is misread as when it touches the label ("chai.", "hệt", "sinhh").
+const COLON_LOOKALIKES: &[char] = &['c', 'i', 'l', 't', 'h', '1'];
+
+/// Bytes at the end of a folded token that may be a misread colon: the last letter when it
+/// is a colon lookalike (all ASCII, so one byte).
+fn colon_lookalike_tail(compact: &str) -> usize {
+    match compact.chars().last() {
+        Some(c) if COLON_LOOKALIKES.contains(&c) && compact.chars().count() > 2 => 1,
+        _ => 0,
+    }
+}
+
 fn span_compact(tokens: &[Token]) -> String {
     tokens.iter().map(|t| t.compact.as_str()).collect()
 }
@@ -144,9 +170,20 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
     let mut taken = vec![false; tokens.len()];
     let mut hits: Vec<LabelHit> = Vec::new();
 
-    // Pass 1: spans ending at a colon.
-    for j in 0..tokens.len() {
-        if !tokens[j].colon_after {
+    // Pass 1: spans ending at a colon; then, among the words left, spans ending at a letter
+    // the colon was misread as (after, so that "khai sinh:" is not cut at "khai").
+    let colon_ends = (0..tokens.len()).filter(|&j| tokens[j].colon_after);
+    let misread_ends = (0..tokens.len().saturating_sub(1)).filter(|&j| !tokens[j].colon_after);
+    for (j, misread) in colon_ends
+        .map(|j| (j, false))
+        .chain(misread_ends.map(|j| (j, true)))
+    {
+        let misread_colon = if misread {
+            colon_lookalike_tail(&tokens[j].compact)
+        } else {
+            0
+        };
+        if misread && (misread_colon == 0 || taken[j] || taken[j + 1]) {
             continue;
         }
         let mut best: Option<LabelHit> = None;
@@ -156,7 +193,9 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
             if taken[start..=j].iter().any(|t| *t) {
                 break;
             }
-            let compact = span_compact(&tokens[start..=j]);
+            let mut compact = span_compact(&tokens[start..=j]);
+            let as_read = lexicon.best_label(&compact);
+            compact.truncate(compact.len() - misread_colon);
             let Some((label, sim)) = lexicon.best_label(&compact) else {
                 continue;
             };
@@ -166,6 +205,16 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 continue;
             }
             if sim < params.colon_label_similarity {
+                continue;
+            }
+            // A colon read as a letter ("tên chai.", "Quan hệt") is believed only when the
+            // label without that letter is a close match, and a closer one than with it.
+            if misread_colon > 0
+                && (form.compact.chars().count() < params.misread_colon_label_chars
+                    || sim < params.misread_colon_similarity
+                    || as_read.is_some_and(|(_, s)| s >= sim)
+                    || (start > 0 && form.is_register_level() && sim < 1.0))
+            {
                 continue;
             }
             // Longer labels explain more of the line: prefer them at equal similarity, but a
@@ -219,8 +268,7 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
             }
             // "Số 12, đường ..." inside an address is not the register number: register labels
             // without a colon only at the start of a line.
-            let register_level = form.roles.iter().all(|r| r.person == "register");
-            if short && start > 0 && register_level {
+            if short && start > 0 && form.is_register_level() {
                 continue;
             }
             if sim < params.bare_label_similarity {
@@ -323,6 +371,41 @@ mod tests {
             vec![
                 ("Số".into(), "12".into()),
                 ("Quyển số".into(), "01/2016".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn colon_misread_as_a_letter_still_ends_the_label() {
+        assert_eq!(
+            labels_and_values("Họ và tên chai. Nguyễn Xuân Thông Năm sinh: 1985"),
+            vec![
+                ("Họ và tên cha".into(), "Nguyễn Xuân Thông".into()),
+                ("Năm sinh".into(), "1985".into())
+            ]
+        );
+        assert_eq!(
+            labels_and_values("Người đứng khai: Nguyễn Thị Lan Quan hệt Mẹ"),
+            vec![
+                ("Người đứng khai".into(), "Nguyễn Thị Lan".into()),
+                ("Quan hệ".into(), "Mẹ".into())
+            ]
+        );
+        assert_eq!(
+            labels_and_values("Họovàtênmẹ:c Nguyễn Kim Xoan"),
+            vec![("Họ và tên mẹ".into(), "Nguyễn Kim Xoan".into())]
+        );
+        // Inside a line, a place ending in such a letter is not taken for "Quyển số".
+        assert_eq!(
+            labels_and_values("Quê quán: Phước Lợi, Mỹ Xuyên, Sóc Trăng"),
+            vec![("Quê quán".into(), "Phước Lợi, Mỹ Xuyên, Sóc Trăng".into())]
+        );
+        // A name ending in such a letter is not cut into a label.
+        assert_eq!(
+            labels_and_values("Người đứng khai: Nguyễn Văn Thanh Quan hệ: Cha"),
+            vec![
+                ("Người đứng khai".into(), "Nguyễn Văn Thanh".into()),
+                ("Quan hệ".into(), "Cha".into())
             ]
         );
     }

@@ -39,6 +39,11 @@ impl LabelForm {
                 .contains(&(r.person.clone(), r.role.clone()))
         })
     }
+    /// Every role of the label belongs to the register rather than a person ("Số",
+    /// "Quyển số").
+    pub fn is_register_level(&self) -> bool {
+        self.roles.iter().all(|r| r.person == "register")
+    }
     /// Every role of the label is printed once per page.
     pub fn page_scope(&self) -> bool {
         self.roles.iter().all(|r| r.page_scope)

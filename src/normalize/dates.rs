@@ -173,7 +173,11 @@ pub fn parse_date_words(raw: &str) -> Option<(PartialDate, f32)> {
         i += used;
     }
     // Month: one word, or "mười [một|hai]"; "giêng" is January and "chạp" December.
+    // Words passed over between the parts are number words misread ("tháng mười mội"):
+    // the part before them may be short of a word.
+    let mut passed_over = false;
     if let Some(p) = words[i..].iter().position(|w| keyword(w, "thang")) {
+        passed_over |= day.is_some() && p > 0;
         i += p + 1;
         let w = words.get(i)?;
         let (m, used) = if let Ok(m) = w.parse::<u32>() {
@@ -207,6 +211,7 @@ pub fn parse_date_words(raw: &str) -> Option<(PartialDate, f32)> {
     // Year: after the keyword "năm" (when a day or month came first, the next word must be
     // that keyword; "năm" as five was consumed above).
     let p = words[i..].iter().position(|w| w == "nam")?;
+    passed_over |= (day.is_some() || month.is_some()) && p > 0;
     i += p + 1;
     let (y, used, c) = match words.get(i).and_then(|w| w.parse::<u32>().ok()) {
         Some(y) => (y, 1, false),
@@ -230,7 +235,7 @@ pub fn parse_date_words(raw: &str) -> Option<(PartialDate, f32)> {
     if day.is_some() && month.is_none() {
         return None;
     }
-    let fit = if leftover {
+    let fit = if leftover || passed_over {
         FIT_LEFTOVER
     } else if corrected {
         FIT_REPAIRED
@@ -261,6 +266,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(fit, 1.0);
+        // A word passed over inside the month ("mười mội") leaves it in doubt too.
+        let (_, fit) =
+            parse_date_words("ngày mùng mười tháng mười mội năm một nghìn chín trăm chín mươi ba")
+                .unwrap();
+        assert!(fit <= FIT_LEFTOVER);
     }
 
     #[test]
