@@ -13,6 +13,7 @@
 
 pub mod dates;
 pub mod numbers;
+pub mod spelling;
 
 use crate::emit::report::BatchNote;
 use crate::emit::BatchStep;
@@ -25,7 +26,7 @@ use numbers::NumberIssue;
 use std::collections::BTreeMap;
 
 /// Finding codes of the book checks, with what each means (for `sohoa explain`).
-pub const CODES: [(&str, &str); 7] = [
+pub const CODES: [(&str, &str); 8] = [
     (
         "BOOK-NUMBER-MISREAD",
         "The registration number breaks the book's sequence while the entries before and after \
@@ -56,6 +57,12 @@ pub const CODES: [(&str, &str); 7] = [
         "BOOK-DATE-YEAR",
         "The registration date is not in the year of the book (book.toml `year`). The entry \
          goes to review.",
+    ),
+    (
+        "BOOK-SPELLING",
+        "A name that repeats through the book (the official who signs, the title, the clerk) is \
+         spelled here differently, in its marks only, from the spelling most entries agree on: \
+         the entry takes the book's spelling and goes to review; the message gives both.",
     ),
     (
         "BOOK-PAGE-MISSING",
@@ -274,6 +281,16 @@ fn check_sequence(
             en,
         ));
     }
+    for book in books {
+        let in_book: Vec<Slot> = slots
+            .iter()
+            .filter(|s| s.book.id == book.id)
+            .copied()
+            .collect();
+        for field in &params.repeated_names {
+            respell(results, &in_book, field, params.min_agreeing);
+        }
+    }
     for (pos, date) in dates.iter().enumerate() {
         let slot = slots[pos];
         let year = slot.book.meta.year;
@@ -288,6 +305,30 @@ fn check_sequence(
         }
     }
     notes
+}
+
+/// Outvoted spellings of a repeated name take the book's, with a review finding.
+fn respell(results: &mut [PageResult], slots: &[Slot], field: &str, min_agreeing: usize) {
+    let values: Vec<Option<String>> = slots
+        .iter()
+        .map(|s| results[s.result].entries()[s.entry].value(field).map(str::to_string))
+        .collect();
+    let values: Vec<Option<&str>> = values.iter().map(Option::as_deref).collect();
+    for fix in spelling::analyse(&values, min_agreeing) {
+        let entry = entry_mut(results, &slots[fix.pos]);
+        let Some(value) = entry.fields.get_mut(field) else {
+            continue;
+        };
+        let read = std::mem::replace(&mut value.value, fix.spelling.clone());
+        let (to, n) = (&fix.spelling, fix.agreeing);
+        entry.add_finding(finding(
+            "BOOK-SPELLING",
+            Severity::Review,
+            field,
+            format!("Đọc được \"{read}\", còn {n} mục khác của sổ ghi \"{to}\": lấy theo sổ"),
+            format!("Read as \"{read}\" while {n} other entries of the book spell \"{to}\": the book's spelling is taken"),
+        ));
+    }
 }
 
 fn entry_mut<'a>(results: &'a mut [PageResult], slot: &Slot) -> &'a mut crate::page::Entry {

@@ -29,6 +29,11 @@ pub struct BookCheckParams {
     pub first_number: i64,
     /// `book.toml` keys on which books of one numbering sequence agree.
     pub sequence_keys: Vec<String>,
+    /// Template keys of names that repeat through a book (the signing official, the clerk):
+    /// an entry spelling one differently in marks only is outvoted by the book.
+    pub repeated_names: Vec<String>,
+    /// Entries that must agree on a spelling before it outvotes another.
+    pub min_agreeing: usize,
 }
 
 impl Default for BookCheckParams {
@@ -41,6 +46,8 @@ impl Default for BookCheckParams {
             page_field: "trangSo".into(),
             first_number: 1,
             sequence_keys: vec!["register".into(), "year".into(), "authority".into()],
+            repeated_names: Vec::new(),
+            min_agreeing: 3,
         }
     }
 }

@@ -173,6 +173,9 @@ pub enum Check {
     },
     /// `a` and `b` differ (compared after folding).
     Differ { a: String, b: String },
+    /// Where `a` and `b` fold alike (the same name), they carry the same marks: a name
+    /// written twice in an entry and read two ways was misread once.
+    SameMarks { a: String, b: String },
 }
 
 impl Check {
@@ -183,7 +186,8 @@ impl Check {
             | Check::Before { a, b }
             | Check::WordsMatchDate { a, b }
             | Check::AgeBetween { a, b, .. }
-            | Check::Differ { a, b } => vec![a, b],
+            | Check::Differ { a, b }
+            | Check::SameMarks { a, b } => vec![a, b],
             Check::NotInFuture { a } | Check::EmptyWhen { a, .. } => vec![a],
             Check::IdNumber { a, sex, birth, .. } => {
                 let mut v = vec![a.as_str()];

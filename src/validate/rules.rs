@@ -154,5 +154,9 @@ pub fn check(
             let (va, vb) = (entry.value(a)?, entry.value(b)?);
             (fold(va) == fold(vb)).then(|| finding(rule, a))
         }
+        Check::SameMarks { a, b } => {
+            let (va, vb) = (entry.value(a)?, entry.value(b)?);
+            (fold(va) == fold(vb) && va != vb).then(|| finding(rule, a))
+        }
     }
 }

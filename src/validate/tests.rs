@@ -192,3 +192,18 @@ fn book_values_are_not_doubted() {
     e.fields.get_mut("noiDangKy").unwrap().confidence = 0.0;
     assert!(run(&mut e).is_empty());
 }
+
+#[test]
+fn requester_and_parent_read_two_ways_go_to_review() {
+    let mut e = good_entry();
+    e.fields.insert("nycHoTen".into(), field("Nguyễn Văn Binh", 0.97));
+    assert_eq!(run(&mut e), vec!["KS-REQUESTER-FATHER-MARKS(nycHoTen)".to_string()]);
+    assert_eq!(e.status, EntryStatus::Review);
+    // The same spelling, or another person, says nothing.
+    for name in ["Nguyễn Văn Bình", "Nguyễn Văn Bính Minh", "Trần Văn Hải"] {
+        let mut e = good_entry();
+        e.fields.insert("nycHoTen".into(), field(name, 0.97));
+        assert!(run(&mut e).is_empty(), "{name}");
+        assert_eq!(e.status, EntryStatus::Auto);
+    }
+}
