@@ -311,7 +311,11 @@ fn check_sequence(
 fn respell(results: &mut [PageResult], slots: &[Slot], field: &str, min_agreeing: usize) {
     let values: Vec<Option<String>> = slots
         .iter()
-        .map(|s| results[s.result].entries()[s.entry].value(field).map(str::to_string))
+        .map(|s| {
+            results[s.result].entries()[s.entry]
+                .value(field)
+                .map(str::to_string)
+        })
         .collect();
     let values: Vec<Option<&str>> = values.iter().map(Option::as_deref).collect();
     for fix in spelling::analyse(&values, min_agreeing) {

@@ -151,13 +151,15 @@ pub fn tokenize(line: &OcrLine) -> Vec<Token> {
 /// Letters a small colon is misread as when it touches the label ("chai.", "hệt", "sinhh").
 const COLON_LOOKALIKES: &[char] = &['c', 'i', 'l', 't', 'h', '1'];
 
-/// Bytes at the end of a folded token that may be a misread colon: the last letter when it
-/// is a colon lookalike (all ASCII, so one byte).
-fn colon_lookalike_tail(compact: &str) -> usize {
-    match compact.chars().last() {
-        Some(c) if COLON_LOOKALIKES.contains(&c) && compact.chars().count() > 2 => 1,
-        _ => 0,
-    }
+/// Bytes at the end of a folded token that may be a misread colon: the last one or two
+/// letters when they are colon lookalikes ("tộctc"); all ASCII, so a byte each.
+fn colon_lookalike_tails(compact: &str) -> Vec<usize> {
+    let letters: Vec<char> = compact.chars().collect();
+    (1..=2)
+        .take_while(|&n| {
+            letters.len() > n + 1 && COLON_LOOKALIKES.contains(&letters[letters.len() - n])
+        })
+        .collect()
 }
 
 fn span_compact(tokens: &[Token]) -> String {
@@ -178,12 +180,14 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
         .map(|j| (j, false))
         .chain(misread_ends.map(|j| (j, true)))
     {
-        let misread_colon = if misread {
-            colon_lookalike_tail(&tokens[j].compact)
+        // Letters dropped from the span's end: none before a real colon, else each tail that
+        // may be the misread colon.
+        let tails = if misread {
+            colon_lookalike_tails(&tokens[j].compact)
         } else {
-            0
+            vec![0]
         };
-        if misread && (misread_colon == 0 || taken[j] || taken[j + 1]) {
+        if misread && (tails.is_empty() || taken[j] || taken[j + 1]) {
             continue;
         }
         let mut best: Option<LabelHit> = None;
@@ -193,42 +197,44 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
             if taken[start..=j].iter().any(|t| *t) {
                 break;
             }
-            let mut compact = span_compact(&tokens[start..=j]);
-            let as_read = lexicon.best_label(&compact);
-            compact.truncate(compact.len() - misread_colon);
-            let Some((label, sim)) = lexicon.best_label(&compact) else {
-                continue;
-            };
-            let form = &lexicon.labels[label];
-            let short = form.compact.chars().count() <= params.short_label_chars;
-            if short && (start != 0 || sim < 1.0) {
-                continue;
-            }
-            if sim < params.colon_label_similarity {
-                continue;
-            }
-            // A colon read as a letter ("tên chai.", "Quan hệt") is believed only when the
-            // label without that letter is a close match, and a closer one than with it.
-            if misread_colon > 0
-                && (form.compact.chars().count() < params.misread_colon_label_chars
-                    || sim < params.misread_colon_similarity
-                    || as_read.is_some_and(|(_, s)| s >= sim)
-                    || (start > 0 && form.is_register_level() && sim < 1.0))
-            {
-                continue;
-            }
-            // Longer labels explain more of the line: prefer them at equal similarity, but a
-            // close match beats a longer loose one ("Năm sinh" inside "Văn Chung Năm sinh").
-            let score = sim.powi(4) * (form.compact.len() as f32).sqrt();
-            if score > best_score {
-                best_score = score;
-                best = Some(LabelHit {
-                    label,
-                    similarity: sim,
-                    start,
-                    end: j + 1,
-                    bbox: BBox::union_all(tokens[start..=j].iter().map(|t| &t.bbox)),
-                });
+            let as_read_compact = span_compact(&tokens[start..=j]);
+            let as_read = lexicon.best_label(&as_read_compact);
+            for &tail in &tails {
+                let compact = &as_read_compact[..as_read_compact.len() - tail];
+                let Some((label, sim)) = lexicon.best_label(compact) else {
+                    continue;
+                };
+                let form = &lexicon.labels[label];
+                let short = form.compact.chars().count() <= params.short_label_chars;
+                if short && (start != 0 || sim < 1.0) {
+                    continue;
+                }
+                if sim < params.colon_label_similarity {
+                    continue;
+                }
+                // A colon read as a letter ("tên chai.", "Quan hệt") is believed only when the
+                // label without that letter is a close match, and a closer one than with it.
+                if tail > 0
+                    && (form.compact.chars().count() < params.misread_colon_label_chars
+                        || sim < params.misread_colon_similarity
+                        || as_read.is_some_and(|(_, s)| s >= sim)
+                        || (start > 0 && form.is_register_level() && sim < 1.0))
+                {
+                    continue;
+                }
+                // Longer labels explain more of the line: prefer them at equal similarity, but a
+                // close match beats a longer loose one ("Năm sinh" inside "Văn Chung Năm sinh").
+                let score = sim.powi(4) * (form.compact.len() as f32).sqrt();
+                if score > best_score {
+                    best_score = score;
+                    best = Some(LabelHit {
+                        label,
+                        similarity: sim,
+                        start,
+                        end: j + 1,
+                        bbox: BBox::union_all(tokens[start..=j].iter().map(|t| &t.bbox)),
+                    });
+                }
             }
         }
         if let Some(hit) = best {
@@ -272,6 +278,16 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 continue;
             }
             if sim < params.bare_label_similarity {
+                continue;
+            }
+            // A first word that does not help the match belongs to the value before ("1" in
+            // "Số: 1 Quyển số. 01/2019").
+            let without_first = span_compact(&tokens[start + 1..end]);
+            if k > 1
+                && lexicon
+                    .best_label(&without_first)
+                    .is_some_and(|(l, s)| l == label && s >= sim)
+            {
                 continue;
             }
             // Inside a line, page labels must be spelled exactly: place names look like them
@@ -399,6 +415,21 @@ mod tests {
         assert_eq!(
             labels_and_values("Quê quán: Phước Lợi, Mỹ Xuyên, Sóc Trăng"),
             vec![("Quê quán".into(), "Phước Lợi, Mỹ Xuyên, Sóc Trăng".into())]
+        );
+        // A value word before a label without its colon stays in the value.
+        assert_eq!(
+            labels_and_values("Số: 1 Quyển số. 01/2019"),
+            vec![
+                ("Số".into(), "1".into()),
+                ("Quyển số".into(), "01/2019".into())
+            ]
+        );
+        assert_eq!(
+            labels_and_values("Dân tộctc Kinh Quốctịch: Việt Nam"),
+            vec![
+                ("Dân tộc".into(), "Kinh".into()),
+                ("Quốc tịch".into(), "Việt Nam".into())
+            ]
         );
         // A name ending in such a letter is not cut into a label.
         assert_eq!(

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 /// Changes whenever extraction, normalisation or validation code changes what a page's
 /// entries come out as; part of the extraction cache key, so a new build re-extracts stored
 /// pages (from their words, without OCR) instead of reusing stale entries.
-pub const EXTRACT_REVISION: &str = "misread-colon-10";
+pub const EXTRACT_REVISION: &str = "misread-colon-12";
 
 /// Confidence of a subject's ID number opening with another province's code than the book's.
 const ID_OTHER_PROVINCE: f32 = 0.5;
@@ -547,6 +547,13 @@ impl Extractor {
             if let Some(f) = fields.get_mut(&col.key) {
                 let twelve = f.value.len() == 12 && f.value.chars().all(|c| c.is_ascii_digit());
                 if twelve && !f.value.starts_with(&prefix) {
+                    // The child's number begins with the code of the province that registers
+                    // the birth: one digit off it is a misread digit ("058" for "056"), put
+                    // right; either way a reviewer looks.
+                    let off = f.value[..3].chars().zip(prefix.chars());
+                    if off.filter(|(a, b)| a != b).count() == 1 {
+                        f.value = format!("{prefix}{}", &f.value[3..]);
+                    }
                     f.confidence = f.confidence.min(ID_OTHER_PROVINCE);
                 }
             }

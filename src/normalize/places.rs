@@ -183,17 +183,22 @@ impl PlaceNames {
     }
 }
 
-/// "Lỉnh Đồng Nai": a province name whose unit word lost one letter to OCR. Only "tỉnh"
-/// is repaired, and only before a known province.
+/// "Lỉnh Đồng Nai", "Bệnh viện Đa khoa lỉnh Thanh Hóa": a province name closing the segment
+/// whose unit word lost one letter to OCR. Only "tỉnh" is repaired, and only before a known
+/// province.
 fn garbled_province<'a>(
     segment: &str,
     find: &impl Fn(&str, &str) -> Option<&'a str>,
 ) -> Option<String> {
-    let (first, name) = segment.split_once(' ')?;
-    let f = fold(first);
-    let near = f.chars().count() == 4 && strsim::levenshtein(&f, "tinh") == 1;
-    let known = find("tinh", name)?;
-    near.then(|| format!("tỉnh {known}"))
+    let words: Vec<&str> = segment.split(' ').collect();
+    (0..words.len().saturating_sub(1)).find_map(|i| {
+        let f = fold(words[i]);
+        let near = f.chars().count() == 4 && strsim::levenshtein(&f, "tinh") == 1;
+        let known = find("tinh", &words[i + 1..].join(" ")).filter(|_| near)?;
+        let before = words[..i].join(" ");
+        let unit = if i == 0 { "tỉnh" } else { " tỉnh" };
+        Some(format!("{before}{unit} {known}"))
+    })
 }
 
 /// Folded key of a name: marks, case, hyphens and spacing ignored.
@@ -273,7 +278,9 @@ pub fn tidy_address(text: &str) -> (String, bool) {
         let prev = out.chars().last();
         let next = chars.get(i + 1).copied();
         match c {
-            // Low double or single comma marks (a comma and a speck read together).
+            // A comma (or a low double or single comma mark: a comma and a speck read
+            // together) with the next word glued to it: comma, then a space.
+            ',' | '„' | '‚' if next.is_some_and(char::is_alphabetic) => out.push_str(", "),
             '„' | '‚' => out.push(','),
             '.' | ',' if matches!(next, Some(',') | Some('.')) => {
                 // ",." ".," ",,": one comma, then a space before the next word.
@@ -325,11 +332,32 @@ pub fn tidy_address(text: &str) -> (String, bool) {
         }
         i += 1;
     }
+    let out = opening_unit(&out);
     let out = unglue_numbers(&out);
     let out = comma_before_units(&out);
     let out = capitalise_first(&out);
     let changed = out != text;
     (out, changed)
+}
+
+/// "rhôn Quyết Tiến" is "Thôn Quyết Tiến": an address opening with a word that is no
+/// Vietnamese syllable, one letter from a hamlet's unit word, before a name.
+fn opening_unit(text: &str) -> String {
+    const HAMLET_UNITS: &[(&str, &str)] = &[("thon", "Thôn"), ("xom", "Xóm"), ("khom", "Khóm")];
+    let Some((first, rest)) = text.split_once(' ') else {
+        return text.to_string();
+    };
+    let f = fold(first);
+    let names_follow = rest.chars().next().is_some_and(char::is_uppercase);
+    let unit = HAMLET_UNITS
+        .iter()
+        .find(|(u, _)| u.len() == f.len() && strsim::hamming(u, &f) == Ok(1));
+    match unit {
+        Some((_, unit)) if names_follow && !crate::normalize::is_syllable(first) => {
+            format!("{unit} {rest}")
+        }
+        _ => text.to_string(),
+    }
 }
 
 /// "Tổ26" is "Tổ 26": a number glued to a unit word of an address.
@@ -444,6 +472,8 @@ mod tests {
         assert_eq!(v, "Ấp 5, xã Thới Hưng, huyện Bàu Bàng, tỉnh Bình Dương");
         let (v, _) = names().correct("Xã Hợp Thành, tỉnh Thạnh Hóa", None);
         assert_eq!(v, "Xã Hợp Thành, tỉnh Thanh Hóa");
+        let (v, _) = names().correct("Bệnh viện Đa khoa lỉnh Thanh Hóa", None);
+        assert_eq!(v, "Bệnh viện Đa khoa tỉnh Thanh Hóa");
         let (v, _) = names().correct("Phường 6, Thành phố Hồ Chi Minh", None);
         assert_eq!(v, "Phường 6, Thành phố Hồ Chí Minh");
         let (v, _) = names().correct("huyện Long Thành, Lỉnh Bình Dương", None);
@@ -536,6 +566,19 @@ mod tests {
         assert_eq!(t("UBND xã Hiệp Phước"), "UBND xã Hiệp Phước");
         assert_eq!(t("Tổ26, thị trấn Núi Thành"), "Tổ 26, thị trấn Núi Thành");
         assert_eq!(t("Ấp 7„ xã An Nhơn Tây"), "Ấp 7, xã An Nhơn Tây");
+        // A hamlet's unit word with a letter misread; a real word there is left alone.
+        assert_eq!(
+            t("rhôn Quyết Tiến, xã An Khê"),
+            "Thôn Quyết Tiến, xã An Khê"
+        );
+        assert_eq!(
+            t("Thân Cửu Nghĩa, Châu Thành"),
+            "Thân Cửu Nghĩa, Châu Thành"
+        );
+        assert_eq!(
+            t("Xã Nga Thạch„huyện.Ngọc Lặc,tỉnh Thanh Hóa"),
+            "Xã Nga Thạch, huyện Ngọc Lặc, tỉnh Thanh Hóa"
+        );
         assert!(!tidy_address("Xã Yên Mỹ, huyện Lâm Hà").1);
     }
 }

@@ -53,6 +53,43 @@ const PLACE_PHRASES: &[&str] = &[
     "số nhà",
 ];
 
+/// "Trạmy tế": two words of a fixed phrase read as one, split where the phrase splits them
+/// when the rest of the phrase follows. True when a word was split.
+fn unglue_phrases(words: &mut Vec<String>) -> bool {
+    let mut split = false;
+    for phrase in PLACE_PHRASES {
+        let parts: Vec<String> = phrase.split(' ').map(fold).collect();
+        for k in 0..parts.len().saturating_sub(1) {
+            let glued = format!("{}{}", parts[k], parts[k + 1]);
+            let mut i = 0;
+            while i < words.len() {
+                let before_ok = (0..k).all(|b| {
+                    i + b >= k && words.get(i + b - k).is_some_and(|w| fold(w) == parts[b])
+                });
+                let after_ok = (k + 2..parts.len()).all(|a| {
+                    words
+                        .get(i + a - k - 1)
+                        .is_some_and(|w| fold(w.trim_end_matches(',')) == parts[a])
+                });
+                let w = &words[i];
+                if fold(w) == glued && before_ok && after_ok {
+                    // Split after the letters of the first part.
+                    let cut = w
+                        .char_indices()
+                        .map(|(at, _)| at)
+                        .find(|&at| fold(&w[..at]) == parts[k])
+                        .unwrap_or(w.len());
+                    let (a, b) = (w[..cut].to_string(), w[cut..].to_string());
+                    words.splice(i..=i, [a, b]);
+                    split = true;
+                }
+                i += 1;
+            }
+        }
+    }
+    split
+}
+
 /// Text cleaned of leader dots and edge punctuation, with single spaces.
 pub fn clean_text(raw: &str) -> String {
     let s = squash_spaces(&nfc(raw));
@@ -149,6 +186,7 @@ pub fn normalize_place(raw: &str, is_family_name: impl Fn(&str) -> bool) -> (Str
             }
         }
     }
+    repaired |= unglue_phrases(&mut words);
     for phrase in PLACE_PHRASES {
         let parts: Vec<&str> = phrase.split(' ').collect();
         let n = parts.len();
@@ -233,6 +271,18 @@ mod tests {
         assert_eq!(
             authority_words("Ủy ban nhân dân xã Yên Mỹ"),
             "Ủy ban nhân dân xã Yên Mỹ"
+        );
+    }
+
+    #[test]
+    fn a_fixed_phrase_read_as_one_word_is_split() {
+        let (text, fit) = normalize_place("Trạmy tế thị trấn Bố Trạch", |_| false);
+        assert_eq!(text, "Trạm y tế thị trấn Bố Trạch");
+        assert!(fit < 1.0);
+        // Not without the rest of the phrase.
+        assert_eq!(
+            normalize_place("Trạmy Bố Trạch", |_| false).0,
+            "Trạmy Bố Trạch"
         );
     }
 

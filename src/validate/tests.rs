@@ -196,8 +196,12 @@ fn book_values_are_not_doubted() {
 #[test]
 fn requester_and_parent_read_two_ways_go_to_review() {
     let mut e = good_entry();
-    e.fields.insert("nycHoTen".into(), field("Nguyễn Văn Binh", 0.97));
-    assert_eq!(run(&mut e), vec!["KS-REQUESTER-FATHER-MARKS(nycHoTen)".to_string()]);
+    e.fields
+        .insert("nycHoTen".into(), field("Nguyễn Văn Binh", 0.97));
+    assert_eq!(
+        run(&mut e),
+        vec!["KS-REQUESTER-FATHER-MARKS(nycHoTen)".to_string()]
+    );
     assert_eq!(e.status, EntryStatus::Review);
     // The same spelling, or another person, says nothing.
     for name in ["Nguyễn Văn Bình", "Nguyễn Văn Bính Minh", "Trần Văn Hải"] {
