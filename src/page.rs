@@ -165,6 +165,11 @@ pub struct FieldValue {
     pub bbox: Option<BBox>,
     #[serde(default)]
     pub source: ValueSource,
+    /// The value the engine's strongest other reading of a letter would give, when that is
+    /// another valid value ("1960" beside "1980"): what a rule may prefer, what a reviewer
+    /// is offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_reading: Option<String>,
 }
 
 impl FieldValue {
@@ -176,6 +181,7 @@ impl FieldValue {
             confidence: 1.0,
             bbox: None,
             source: ValueSource::Book,
+            other_reading: None,
         }
     }
     pub fn derived(value: impl Into<String>, confidence: f32) -> Self {
@@ -186,6 +192,7 @@ impl FieldValue {
             confidence,
             bbox: None,
             source: ValueSource::Derived,
+            other_reading: None,
         }
     }
 }

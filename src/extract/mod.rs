@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 /// Changes whenever extraction, normalisation or validation code changes what a page's
 /// entries come out as; part of the extraction cache key, so a new build re-extracts stored
 /// pages (from their words, without OCR) instead of reusing stale entries.
-pub const EXTRACT_REVISION: &str = "misread-colon-12";
+pub const EXTRACT_REVISION: &str = "given-names-16";
 
 /// Confidence of a subject's ID number opening with another province's code than the book's.
 const ID_OTHER_PROVINCE: f32 = 0.5;
@@ -340,13 +340,15 @@ impl Extractor {
     /// for the letters no list confirms, and its other reading of a letter only when that
     /// reading would give another valid value ("UEND" and "UBND", "tám" and "tấm", "1" and
     /// "I" in a number give the same one).
+    ///
+    /// Also returns the value the strongest such other reading gives.
     fn reading_certainty(
         &self,
         raw: &RawField,
         kind: &FieldKind,
         norm: &Normalized,
         ctx: &NormalizeContext,
-    ) -> f32 {
+    ) -> (f32, Option<String>) {
         let text_with = |i: usize, other: &str| {
             let words: Vec<&str> = raw
                 .tokens
@@ -356,24 +358,28 @@ impl Extractor {
                 .collect();
             words.join(" ")
         };
-        raw.tokens
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !t.compact.is_empty())
-            .map(|(i, t)| {
-                let mut conf = t.conf;
-                if let Some((other, rival_conf)) = &t.rival {
-                    let alt = self.normalizer.normalize(kind, &text_with(i, other), ctx);
-                    if !alt.value.is_empty() && alt.value != norm.value {
-                        conf = conf.min(1.0 - rival_conf);
+        let mut certainty = 1.0f32;
+        let mut other_reading: Option<(String, f32)> = None;
+        for (i, t) in raw.tokens.iter().enumerate() {
+            if t.compact.is_empty() {
+                continue;
+            }
+            let mut conf = t.conf;
+            if let Some((other, rival_conf)) = &t.rival {
+                let alt = self.normalizer.normalize(kind, &text_with(i, other), ctx);
+                if !alt.value.is_empty() && alt.value != norm.value {
+                    conf = conf.min(1.0 - rival_conf);
+                    if other_reading.as_ref().is_none_or(|(_, c)| rival_conf > c) {
+                        other_reading = Some((alt.value, *rival_conf));
                     }
                 }
-                if norm.vouched.covers(&t.compact) {
-                    conf = conf.max(VOUCHED_READING);
-                }
-                conf
-            })
-            .fold(1.0f32, f32::min)
+            }
+            if norm.vouched.covers(&t.compact) {
+                conf = conf.max(VOUCHED_READING);
+            }
+            certainty = certainty.min(conf);
+        }
+        (certainty, other_reading.map(|(v, _)| v))
     }
 
     fn normalize_field(
@@ -397,7 +403,7 @@ impl Extractor {
         if norm.value.is_empty() && norm.fit == 0.0 && text.chars().all(|c| !c.is_alphanumeric()) {
             return None;
         }
-        let ocr_conf = self.reading_certainty(raw, &col.kind, &norm, &ctx);
+        let (ocr_conf, other_reading) = self.reading_certainty(raw, &col.kind, &norm, &ctx);
         // A label read with doubt makes the assignment of its value doubtful too.
         let label_factor = (raw.label_similarity + 0.15).min(1.0);
         let confidence = (norm.fit * ocr_conf * label_factor).clamp(0.0, 1.0);
@@ -408,6 +414,7 @@ impl Extractor {
             confidence,
             bbox: Some(bbox),
             source: ValueSource::Page,
+            other_reading,
         };
         let companion = norm.companion.and_then(|(role, v)| {
             self.register
@@ -451,6 +458,7 @@ impl Extractor {
                     fields.entry(key).or_insert(FieldValue {
                         raw: value.raw.clone(),
                         value: v,
+                        other_reading: None,
                         ..value
                     });
                 }
@@ -520,6 +528,7 @@ impl Extractor {
                         confidence: w.confidence * 0.95,
                         bbox: w.bbox,
                         source: ValueSource::Derived,
+                        other_reading: None,
                     };
                     fields.insert(date_key.clone(), value);
                 }

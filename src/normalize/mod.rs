@@ -101,6 +101,8 @@ pub struct Normalizer {
 
 /// Fit of a place holding a word that is no syllable and no known name.
 const FIT_ODD_WORD: f32 = 0.7;
+/// Fit of a place whose unit name was a letter off the book's own authority's and took it.
+const FIT_NEAR_AUTHORITY: f32 = 0.8;
 
 /// Fit of an ethnic alias several groups share: a person must choose.
 const FIT_AMBIGUOUS: f32 = 0.4;
@@ -167,7 +169,8 @@ impl Normalizer {
             nationality,
             kinship,
             provinces: places::PlaceNames::new(&codes.provinces),
-            name_words: names::NameWords::new(&codes.family_names, &codes.middle_names),
+            name_words: names::NameWords::new(&codes.family_names, &codes.middle_names)
+                .with_given(&codes.given_names),
         }
     }
 
@@ -225,6 +228,10 @@ impl Normalizer {
             FieldKind::Place => {
                 let (v, fit) = plain::normalize_place(raw, |w| self.name_words.is_family(w));
                 let (v, _) = self.provinces.correct(&v, ctx.authority);
+                let (v, fit) = match self.provinces.correct_near_authority(&v, ctx.authority) {
+                    Some(near) => (near, fit.min(FIT_NEAR_AUTHORITY)),
+                    None => (v, fit),
+                };
                 let mut known = self.provinces.known_words(&v, ctx.authority);
                 known.extend(plain::phrase_words(&v));
                 let vouched = Vouched::Words(known);
@@ -256,7 +263,10 @@ impl Normalizer {
                     ..fitted(v, 1.0)
                 }
             }
-            FieldKind::Text => fitted(plain::clean_text(raw), 1.0),
+            FieldKind::Text => {
+                let (text, fit) = plain::normalize_note(raw);
+                fitted(text, fit)
+            }
             // A title outside the list is kept as read, with the doubt of an unchecked word.
             FieldKind::Title => match self.titles.lookup(&plain::clean_text(raw)) {
                 Some(m) if m.fit >= 1.0 => Normalized {

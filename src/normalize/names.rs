@@ -137,6 +137,8 @@ fn undouble_vowel(word: &str) -> Option<String> {
 
 /// Fit of a name whose family name took the marks of the known one it folds to.
 const FIT_FAMILY_MARKS: f32 = 0.92;
+/// Fit of a name whose given name is spelled as no frequent one with its letters.
+const FIT_UNCOMMON_GIVEN: f32 = 0.85;
 /// Fit of a name whose first word is one letter from a known family name.
 const FIT_NEAR_FAMILY: f32 = 0.75;
 
@@ -145,6 +147,7 @@ const FIT_NEAR_FAMILY: f32 = 0.75;
 pub struct NameWords {
     family: Vec<String>,
     middle: Vec<String>,
+    given: Vec<String>,
 }
 
 impl NameWords {
@@ -153,7 +156,22 @@ impl NameWords {
         Self {
             family: family.iter().map(canon).collect(),
             middle: middle.iter().map(canon).collect(),
+            given: Vec::new(),
         }
+    }
+
+    /// With the frequent given names, whose spellings make an odd one doubtful.
+    pub fn with_given(mut self, given: &[String]) -> Self {
+        self.given = given.iter().map(|w| nfc(w.trim())).collect();
+        self
+    }
+
+    /// A given name spelled as no frequent one while a frequent one has its letters
+    /// ("Manh" and "Mạnh"): a mark was most likely lost.
+    fn uncommon_spelling(&self, given: &str) -> bool {
+        let folded = fold(given);
+        let mut same_letters = self.given.iter().filter(|g| fold(g) == folded).peekable();
+        same_letters.peek().is_some() && !same_letters.any(|g| g == given)
     }
 
     /// Whether `word` is spelled as a family name of the list.
@@ -198,6 +216,9 @@ impl NameWords {
                     fit = fit.min(FIT_NEAR_FAMILY);
                 }
             }
+        }
+        if words.len() > 1 && self.uncommon_spelling(&words[words.len() - 1]) {
+            fit = fit.min(FIT_UNCOMMON_GIVEN);
         }
         if words.len() > 2 {
             let last = words.len() - 1;
@@ -256,6 +277,15 @@ mod tests {
         let family: Vec<String> = vec!["Nguyễn".into(), "Đặng".into(), "Ma".into(), "Mã".into()];
         let middle: Vec<String> = vec!["Văn".into(), "Thị".into()];
         NameWords::new(&family, &middle)
+    }
+
+    #[test]
+    fn a_given_name_spelled_as_no_frequent_one_is_doubted() {
+        let words = name_words().with_given(&["Mạnh".to_string(), "Hà".to_string()]);
+        assert!(words.normalize("PHAN MANH").1 < 0.9);
+        assert!(words.normalize("Phan Mạnh").1 >= 0.9);
+        // Letters no frequent name has: no opinion.
+        assert!(words.normalize("Phan Khiêm").1 >= 0.9);
     }
 
     #[test]

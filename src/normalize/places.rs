@@ -125,6 +125,54 @@ impl PlaceNames {
         words
     }
 
+    /// `text` with each unit name one letter away from a name of the book's own `authority`
+    /// ("thị trấn Cái Bò" in a book of thị trấn Cái Bè) given the authority's name; `None`
+    /// when no name is that near. A guess: neighbouring communes can be a letter apart, so
+    /// the caller doubts the value.
+    pub fn correct_near_authority(&self, text: &str, authority: Option<&str>) -> Option<String> {
+        let local = Self::of_authority(authority?);
+        let near = |level: Option<&str>, name: &str| -> Option<String> {
+            let k = key(name);
+            if k.chars().filter(|c| c.is_alphabetic()).count() < 5 {
+                return None;
+            }
+            let mut found = local.by_fold.iter().filter(|((l, known), n)| {
+                n.is_some()
+                    && level.is_none_or(|level| level == *l)
+                    && known.split(' ').count() == k.split(' ').count()
+                    && strsim::levenshtein(known, &k) == 1
+            });
+            match (found.next(), found.next()) {
+                (Some((_, Some(one))), None) => Some(one.clone()),
+                _ => None,
+            }
+        };
+        let mut changed = false;
+        let segments: Vec<String> = text
+            .split(',')
+            .map(|segment| {
+                let lead = &segment[..segment.len() - segment.trim_start().len()];
+                let trimmed = segment.trim();
+                let fixed = match split_unit(trimmed) {
+                    Some((unit, name)) if local.lookup(&unit, &name).is_none() => {
+                        near(Some(level(&unit_key(&unit))), &name).map(|n| format!("{unit} {n}"))
+                    }
+                    Some(_) => None,
+                    None if local.lookup_any_level(trimmed).is_none() => near(None, trimmed),
+                    None => None,
+                };
+                match fixed {
+                    Some(f) => {
+                        changed = true;
+                        format!("{lead}{f}")
+                    }
+                    None => segment.to_string(),
+                }
+            })
+            .collect();
+        changed.then(|| segments.join(","))
+    }
+
     pub fn correct(&self, text: &str, authority: Option<&str>) -> (String, bool) {
         let local = authority.map(Self::of_authority);
         let find = |unit: &str, name: &str| {
@@ -504,6 +552,18 @@ mod tests {
             ["xa", "lien", "hiep", "huyen", "bo", "trach"]
         );
         // A different name, or a name with other letters, is left alone.
+        // A letter off the authority's own names: a guess the caller doubts.
+        let near = |t: &str| local.correct_near_authority(t, authority);
+        assert_eq!(
+            near("Khu phố 7, xã Liên Hiệt, huyện Bố Trạch").as_deref(),
+            Some("Khu phố 7, xã Liên Hiệp, huyện Bố Trạch")
+        );
+        assert_eq!(
+            near("Trung tâm Y tế huyện Bố Trạnh").as_deref(),
+            Some("Trung tâm Y tế huyện Bố Trạch")
+        );
+        assert_eq!(near("Xóm 2, xã Liên Hiệp, huyện Bố Trạch"), None);
+        assert_eq!(near("Xóm 2, xã Liên Hòa, huyện Bố Trạch"), None);
         let (v, changed) = correct("Xóm 2, xã Liên Hòa, huyện Bố Trạch");
         assert!(!changed);
         assert_eq!(v, "Xóm 2, xã Liên Hòa, huyện Bố Trạch");

@@ -90,6 +90,52 @@ fn unglue_phrases(words: &mut Vec<String>) -> bool {
     split
 }
 
+/// Abbreviations of administrative papers that notes cite ("Quyết định số 15/QĐ-UBND").
+const PAPER_ABBREVIATIONS: &[&str] = &[
+    "QĐ", "UBND", "CMND", "CCCD", "HC", "HT", "TP", "TT", "NĐ", "CP", "BTP", "GKS", "KS", "KT",
+    "KH", "CMC", "HN", "TTg", "TW", "CA", "TAND", "HĐND",
+];
+
+/// A free-text note (`ghiChu`) with its fit: "OĐ" in a paper's number is "QĐ" (no paper is
+/// called OĐ); a word that is neither a Vietnamese syllable, a number nor a paper's
+/// abbreviation is a misreading, or something a person should read.
+pub fn normalize_note(raw: &str) -> (String, f32) {
+    let text = clean_text(raw);
+    let mut fit = 1.0f32;
+    let fixed: Vec<String> = text
+        .split(' ')
+        .map(|word| {
+            let pieces: Vec<String> = word
+                .split_inclusive(['/', '-'])
+                .map(|piece| {
+                    let core = piece.trim_end_matches(['/', '-']);
+                    if matches!(core, "OĐ" | "0Đ" | "OD") {
+                        fit = fit.min(FIT_NOTE_REPAIRED);
+                        piece.replacen(core, "QĐ", 1)
+                    } else {
+                        piece.to_string()
+                    }
+                })
+                .collect();
+            pieces.concat()
+        })
+        .collect();
+    let odd = fixed.iter().flat_map(|w| w.split(['/', '-'])).any(|piece| {
+        let core = piece.trim_matches(|c: char| !c.is_alphanumeric());
+        let letters = !core.is_empty() && core.chars().all(crate::text::is_letter);
+        letters && !super::is_syllable(core) && !PAPER_ABBREVIATIONS.contains(&core)
+    });
+    if odd {
+        fit = fit.min(FIT_NOTE_ODD_WORD);
+    }
+    (fixed.join(" "), fit)
+}
+
+/// Fit of a note whose paper abbreviation was put right.
+const FIT_NOTE_REPAIRED: f32 = 0.85;
+/// Fit of a note holding a word that is no syllable and no known abbreviation.
+const FIT_NOTE_ODD_WORD: f32 = 0.7;
+
 /// Text cleaned of leader dots and edge punctuation, with single spaces.
 pub fn clean_text(raw: &str) -> String {
     let s = squash_spaces(&nfc(raw));
@@ -203,9 +249,19 @@ pub fn normalize_place(raw: &str, is_family_name: impl Fn(&str) -> bool) -> (Str
                 .map(|(w, p)| strsim::levenshtein(&fold(w.trim_end_matches(',')), &fold(p)))
                 .collect();
             let same_fold = off.iter().all(|&d| d == 0);
-            let one_letter_off = n >= 3
-                && off.iter().filter(|&&d| d == 1).count() == 1
-                && off.iter().all(|&d| d <= 1);
+            let one_off =
+                off.iter().filter(|&&d| d == 1).count() == 1 && off.iter().all(|&d| d <= 1);
+            // In a two-word phrase, only a lower-case word before a name: "Thành phấ Hồ Chí
+            // Minh" is the phrase, "xã Thành Phú" a name.
+            let lower_before_name = || {
+                let off_word = &window[off.iter().position(|&d| d == 1).unwrap_or(0)];
+                off_word.chars().all(|c| !c.is_uppercase())
+                    && words
+                        .get(i + n)
+                        .and_then(|w| w.chars().next())
+                        .is_some_and(char::is_uppercase)
+            };
+            let one_letter_off = one_off && (n >= 3 || lower_before_name());
             if !same_fold && !one_letter_off {
                 continue;
             }
@@ -275,10 +331,28 @@ mod tests {
     }
 
     #[test]
+    fn notes_cite_papers_and_odd_words_are_doubted() {
+        let (t, fit) = normalize_note("Cải chính họ tên theo Quyết định số 15/OĐ-UBND");
+        assert_eq!(t, "Cải chính họ tên theo Quyết định số 15/QĐ-UBND");
+        assert!(fit < 0.9);
+        assert_eq!(normalize_note("Con thứ hai").1, 1.0);
+        assert_eq!(normalize_note("Theo Quyết định số 7/QĐ-UBND").1, 1.0);
+        assert!(normalize_note("Con thứ hxi").1 < 0.9);
+    }
+
+    #[test]
     fn a_fixed_phrase_read_as_one_word_is_split() {
         let (text, fit) = normalize_place("Trạmy tế thị trấn Bố Trạch", |_| false);
         assert_eq!(text, "Trạm y tế thị trấn Bố Trạch");
         assert!(fit < 1.0);
+        assert_eq!(
+            normalize_place("Phường 6, Thành phấ Hồ Chí Minh", |_| false).0,
+            "Phường 6, Thành phố Hồ Chí Minh"
+        );
+        assert_eq!(
+            normalize_place("xã Thành Phú, huyện Bến Lức", |_| false).0,
+            "Xã Thành Phú, huyện Bến Lức"
+        );
         // Not without the rest of the phrase.
         assert_eq!(
             normalize_place("Trạmy Bố Trạch", |_| false).0,

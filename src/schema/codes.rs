@@ -81,6 +81,8 @@ pub struct CodeTables {
     pub family_names: Vec<String>,
     /// Frequent middle words of personal names.
     pub middle_names: Vec<String>,
+    /// Frequent given names, as commonly spelled.
+    pub given_names: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -114,6 +116,8 @@ struct PersonNamesFile {
     kind: String,
     family: Vec<String>,
     middle: Vec<String>,
+    #[serde(default)]
+    given: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +156,7 @@ impl CodeTables {
                 Some("person_names") => toml::from_str::<PersonNamesFile>(&text).map(|f| {
                     out.family_names.extend(f.family);
                     out.middle_names.extend(f.middle);
+                    out.given_names.extend(f.given);
                 }),
                 _ => toml::from_str::<TablesFile>(&text).map(|f| out.tables.extend(f.tables)),
             };

@@ -34,6 +34,13 @@ pub const UNREADABLE: Generic = Generic {
     en: "The value of {field} could not be read (\"{detail}\")",
 };
 
+pub const OTHER_READING: Generic = Generic {
+    code: "OTHER-READING",
+    severity: Severity::Review,
+    vi: "Giá trị {field} đọc được trái với quy tắc {detail}; cách đọc khác của máy phù hợp nên được dùng: cần đối chiếu ảnh",
+    en: "The value of {field} as read breaks rule {detail}; the engine's other reading keeps it and is taken: check the page image",
+};
+
 pub const LOW_CONFIDENCE: Generic = Generic {
     code: "LOW-CONFIDENCE",
     severity: Severity::Review,
@@ -60,6 +67,7 @@ pub const ALL: &[&Generic] = &[
     &MISSING_REQUIRED,
     &MISSING_PRINTED,
     &UNREADABLE,
+    &OTHER_READING,
     &LOW_CONFIDENCE,
     &BAD_CODE,
     &BAD_DATE,

@@ -7,7 +7,7 @@ pub mod messages;
 mod rules;
 
 use crate::normalize::{parse_date, PartialDate};
-use crate::page::{Entry, EntryStatus, Severity, ValueSource};
+use crate::page::{Entry, EntryStatus, Finding, Severity, ValueSource};
 use crate::schema::{CodeTables, FieldKind, RegisterSchema, Requirement};
 
 /// Tunables of validation.
@@ -39,7 +39,7 @@ pub fn validate_entry(
     printed: &[String],
     params: &ValidateParams,
 ) {
-    let mut findings = Vec::new();
+    let mut findings = prefer_readings_that_keep_the_rules(entry, register, params);
     let named = |person: &str| {
         person == "register"
             || person == register.subject
@@ -112,6 +112,48 @@ pub fn validate_entry(
     } else {
         EntryStatus::Auto
     };
+}
+
+/// A value whose reading breaks a rule while the engine's other reading of it keeps that
+/// rule (a father "born" in 1980 for a child of 1984, the other reading 1960) takes the other
+/// reading, with a finding that sends the entry to review.
+fn prefer_readings_that_keep_the_rules(
+    entry: &mut Entry,
+    register: &RegisterSchema,
+    params: &ValidateParams,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in &register.rules {
+        if rule.severity == Severity::Info || rules::check(rule, entry, register, params).is_none()
+        {
+            continue;
+        }
+        for key in rule.check.fields() {
+            let Some(other) = entry.fields.get(key).and_then(|f| f.other_reading.clone()) else {
+                continue;
+            };
+            let mut trial = entry.clone();
+            let field = trial
+                .fields
+                .get_mut(key)
+                .expect("the field has another reading");
+            field.value = other;
+            field.other_reading = None;
+            let keeps_all = register
+                .rules
+                .iter()
+                .filter(|r| r.check.fields().contains(&key))
+                .all(|r| rules::check(r, &trial, register, params).is_none());
+            if keeps_all {
+                let read = entry.fields[key].value.clone();
+                *entry = trial;
+                entry.fields.get_mut(key).expect("kept").other_reading = Some(read);
+                findings.push(messages::OTHER_READING.finding(key, &rule.code));
+                break;
+            }
+        }
+    }
+    findings
 }
 
 #[cfg(test)]

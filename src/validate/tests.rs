@@ -14,6 +14,7 @@ fn field(v: &str, conf: f32) -> FieldValue {
         confidence: conf,
         bbox: Some(BBox::new(0, 0, 10, 10)),
         source: ValueSource::Page,
+        other_reading: None,
     }
 }
 
@@ -210,4 +211,34 @@ fn requester_and_parent_read_two_ways_go_to_review() {
         assert!(run(&mut e).is_empty(), "{name}");
         assert_eq!(e.status, EntryStatus::Auto);
     }
+}
+
+#[test]
+fn the_engines_other_reading_is_taken_when_only_it_keeps_the_rules() {
+    let mut e = good_entry();
+    e.fields.insert(
+        "chaNgaySinh".into(),
+        FieldValue {
+            other_reading: Some("1988".into()),
+            ..field("2018", 0.97)
+        },
+    );
+    assert_eq!(run(&mut e), vec!["OTHER-READING(chaNgaySinh)".to_string()]);
+    assert_eq!(e.fields["chaNgaySinh"].value, "1988");
+    assert_eq!(
+        e.fields["chaNgaySinh"].other_reading.as_deref(),
+        Some("2018")
+    );
+    assert_eq!(e.status, EntryStatus::Review);
+    // An other reading that breaks the rule too changes nothing.
+    let mut e = good_entry();
+    e.fields.insert(
+        "chaNgaySinh".into(),
+        FieldValue {
+            other_reading: Some("2019".into()),
+            ..field("2018", 0.97)
+        },
+    );
+    assert!(run(&mut e).contains(&"KS-FATHER-BORN-AFTER-CHILD(chaNgaySinh)".to_string()));
+    assert_eq!(e.fields["chaNgaySinh"].value, "2018");
 }
