@@ -23,10 +23,13 @@ use std::collections::BTreeMap;
 /// Changes whenever extraction, normalisation or validation code changes what a page's
 /// entries come out as; part of the extraction cache key, so a new build re-extracts stored
 /// pages (from their words, without OCR) instead of reusing stale entries.
-pub const EXTRACT_REVISION: &str = "given-names-16";
+pub const EXTRACT_REVISION: &str = "own-unit-18";
 
 /// Confidence of a subject's ID number opening with another province's code than the book's.
 const ID_OTHER_PROVINCE: f32 = 0.5;
+/// Confidence of a place that took the engine's other reading because it names the book's
+/// own unit: likely, still for a person to confirm.
+const FIT_OTHER_READING_OWN_UNIT: f32 = 0.8;
 
 /// The reading certainty given to letters a closed list confirms, whatever the engine's
 /// doubt: the list fixes what they spell, and an exact vocabulary word is rarely another one.
@@ -403,10 +406,27 @@ impl Extractor {
         if norm.value.is_empty() && norm.fit == 0.0 && text.chars().all(|c| !c.is_alphanumeric()) {
             return None;
         }
-        let (ocr_conf, other_reading) = self.reading_certainty(raw, &col.kind, &norm, &ctx);
+        let (ocr_conf, mut other_reading) = self.reading_certainty(raw, &col.kind, &norm, &ctx);
+        let mut norm = norm;
+        let mut swapped_for_authority = false;
+        // A place whose other reading names more of the book's own units than the reading
+        // ("Phường 8" read where the other reading says the authority's "Phường 6") takes the
+        // other reading, doubted: most addresses of a book are in its own commune.
+        if col.kind == FieldKind::Place {
+            if let (Some(other), Some(authority)) = (other_reading.clone(), authority) {
+                let own = |t: &str| crate::normalize::authority_units_named(t, authority);
+                if own(&other) > own(&norm.value) {
+                    other_reading = Some(std::mem::replace(&mut norm.value, other));
+                    swapped_for_authority = true;
+                }
+            }
+        }
         // A label read with doubt makes the assignment of its value doubtful too.
         let label_factor = (raw.label_similarity + 0.15).min(1.0);
-        let confidence = (norm.fit * ocr_conf * label_factor).clamp(0.0, 1.0);
+        let mut confidence = (norm.fit * ocr_conf * label_factor).clamp(0.0, 1.0);
+        if swapped_for_authority {
+            confidence = confidence.min(FIT_OTHER_READING_OWN_UNIT);
+        }
         let bbox = BBox::union_all(raw.tokens.iter().map(|t| &t.bbox));
         let value = FieldValue {
             raw: text,

@@ -259,3 +259,35 @@ fn a_childs_id_from_another_province_than_the_books_is_doubtful() {
     meta.extra.insert("province_code".into(), "58".into());
     assert!(id(&meta).1 > 0.9);
 }
+
+#[test]
+fn a_place_takes_the_other_reading_that_names_the_books_own_ward() {
+    let mut p = page(&[
+        "Số: 12 Quyển số: 01/2016",
+        "Người được đăng ký khai sinh",
+        "Nơi sinh: Tổ 24, Phường 8, quận Gò Vấp",
+    ]);
+    for w in p.lines.iter_mut().flat_map(|l| l.words.iter_mut()) {
+        w.letters_conf = Some(0.99);
+        if w.text == "8," {
+            w.rival = Some("6,".into());
+            w.rival_conf = 0.4;
+        }
+    }
+    let mut meta = book();
+    meta.authority = "UBND Phường 6, quận Gò Vấp, Thành phố Hồ Chí Minh".into();
+    let entries = extractor().extract(&p, &meta);
+    let f = &entries[0].fields["nksNoiSinh"];
+    assert_eq!(f.value, "Tổ 24, Phường 6, quận Gò Vấp");
+    assert_eq!(
+        f.other_reading.as_deref(),
+        Some("Tổ 24, Phường 8, quận Gò Vấp")
+    );
+    assert!(f.confidence <= 0.8);
+    // In a book of another ward the reading stands.
+    let entries = extractor().extract(&p, &book());
+    assert_eq!(
+        entries[0].fields["nksNoiSinh"].value,
+        "Tổ 24, Phường 8, quận Gò Vấp"
+    );
+}

@@ -15,6 +15,7 @@ pub mod words;
 pub use date::PartialDate;
 pub use dates::{parse_date, parse_date_words};
 pub use names::{is_syllable, normalize_name};
+pub use places::authority_units_named;
 pub use plain::clean_text;
 pub use vocab::Vocabulary;
 

@@ -249,6 +249,25 @@ fn garbled_province<'a>(
     })
 }
 
+/// How many comma-separated segments of `text` name one of the book's own units as the
+/// `authority` writes it ("Phường 6" in a book of "UBND Phường 6, quận Gò Vấp"), folded.
+pub fn authority_units_named(text: &str, authority: &str) -> usize {
+    let own: Vec<String> = authority
+        .split(',')
+        .map(|segment| {
+            let k = key(segment);
+            k.strip_prefix("ubnd ").map(str::to_string).unwrap_or(k)
+        })
+        .collect();
+    // A segment names a unit when it is the unit or ends with it ("Trạm y tế xã Hải Sơn").
+    text.split(',')
+        .filter(|segment| {
+            let k = key(segment);
+            own.iter().any(|o| k == *o || k.ends_with(&format!(" {o}")))
+        })
+        .count()
+}
+
 /// Folded key of a name: marks, case, hyphens and spacing ignored.
 fn key(name: &str) -> String {
     fold(name)
@@ -567,6 +586,23 @@ mod tests {
         let (v, changed) = correct("Xóm 2, xã Liên Hòa, huyện Bố Trạch");
         assert!(!changed);
         assert_eq!(v, "Xóm 2, xã Liên Hòa, huyện Bố Trạch");
+    }
+
+    #[test]
+    fn segments_naming_the_books_own_units_are_counted() {
+        let authority = "UBND Phường 6, quận Gò Vấp, Thành phố Hồ Chí Minh";
+        assert_eq!(
+            authority_units_named("Tổ 24, Phường 6, quận Gò Vấp", authority),
+            2
+        );
+        assert_eq!(
+            authority_units_named("Tổ 24, Phường 8, quận Gò Vấp", authority),
+            1
+        );
+        assert_eq!(
+            authority_units_named("Trạm y tế Phường 6, quận Gò Vấp", authority),
+            2
+        );
     }
 
     #[test]
