@@ -269,7 +269,12 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
             let figure_follows = tokens
                 .get(end)
                 .is_some_and(|t| t.text.chars().next().is_some_and(|c| c.is_ascii_digit()));
-            if short && !(sim >= 1.0 && figure_follows) {
+            // Or one opening its line, spelled exactly, before its value ("Chỗ ở Khánh Lâm").
+            let opens_line = start == 0
+                && end < tokens.len()
+                && !form.is_register_level()
+                && form.compact.chars().count() > params.short_label_chars;
+            if short && !(sim >= 1.0 && (figure_follows || opens_line)) {
                 continue;
             }
             // "Số 12, đường ..." inside an address is not the register number: register labels
@@ -415,6 +420,10 @@ mod tests {
         assert_eq!(
             labels_and_values("Quê quán: Phước Lợi, Mỹ Xuyên, Sóc Trăng"),
             vec![("Quê quán".into(), "Phước Lợi, Mỹ Xuyên, Sóc Trăng".into())]
+        );
+        assert_eq!(
+            labels_and_values("Chỗ ở Khánh Lâm, Long Hồ, Vĩnh Long"),
+            vec![("Chỗ ở".into(), "Khánh Lâm, Long Hồ, Vĩnh Long".into())]
         );
         // A value word before a label without its colon stays in the value.
         assert_eq!(

@@ -24,7 +24,7 @@ fn digits_of(token: &str) -> (String, bool) {
         let d = match c {
             '0'..='9' => c,
             'O' | 'o' | 'D' | 'Q' => '0',
-            'l' | 'I' | 'i' | '|' | '!' => '1',
+            'l' | 'I' | 'i' | '|' | '!' | ']' | 'J' => '1',
             'Z' | 'z' => '2',
             'S' | 's' => '5',
             'B' => '8',
@@ -44,6 +44,7 @@ fn digits_of(token: &str) -> (String, bool) {
 fn figure_groups(raw: &str) -> (Vec<String>, bool) {
     let mut groups = Vec::new();
     let mut repaired = false;
+    let raw = unglue_words(raw);
     for token in raw.split(|c: char| c.is_whitespace() || "/-.,:;_()".contains(c)) {
         if token.is_empty() {
             continue;
@@ -53,7 +54,7 @@ fn figure_groups(raw: &str) -> (Vec<String>, bool) {
         // digits ("2O16", "l998").
         let digitish = token
             .chars()
-            .filter(|c| c.is_ascii_digit() || "OolI|".contains(*c))
+            .filter(|c| c.is_ascii_digit() || "OolI|]J".contains(*c))
             .count();
         if !has_digit || digitish * 2 <= token.chars().count() {
             continue;
@@ -65,6 +66,35 @@ fn figure_groups(raw: &str) -> (Vec<String>, bool) {
         }
     }
     (groups, repaired)
+}
+
+/// "13tháng12năm 2014": words glued to the figures around them are set apart. A run of
+/// three letters or more is a word; one or two letters among digits may be digits misread
+/// ("2O16", "l998") and stay.
+fn unglue_words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 8);
+    let chars: Vec<char> = raw.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_alphabetic() {
+            let end = (i..chars.len())
+                .find(|&j| !chars[j].is_alphabetic())
+                .unwrap_or(chars.len());
+            let word: String = chars[i..end].iter().collect();
+            if end - i >= 3 {
+                out.push(' ');
+                out.push_str(&word);
+                out.push(' ');
+            } else {
+                out.push_str(&word);
+            }
+            i = end;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 fn year_of(s: &str) -> Option<(i32, bool)> {
@@ -284,6 +314,15 @@ mod tests {
             d("Ngày 05 tháng 03 năm 2016").as_deref(),
             Some("05.03.2016")
         );
+    }
+
+    #[test]
+    fn words_glued_to_figures_and_bracket_ones() {
+        assert_eq!(d("ngày 13tháng12năm 2014").as_deref(), Some("13.12.2014"));
+        assert_eq!(d("ngày9tháng2năm 2015.").as_deref(), Some("09.02.2015"));
+        assert_eq!(d("195]").as_deref(), Some("1951"));
+        assert_eq!(d("J995").as_deref(), Some("1995"));
+        assert_eq!(d("2O16").as_deref(), Some("2016"));
     }
 
     #[test]

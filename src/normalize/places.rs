@@ -241,7 +241,9 @@ fn garbled_province<'a>(
     let words: Vec<&str> = segment.split(' ').collect();
     (0..words.len().saturating_sub(1)).find_map(|i| {
         let f = fold(words[i]);
-        let near = f.chars().count() == 4 && strsim::levenshtein(&f, "tinh") == 1;
+        let near = (f.chars().count() == 4 && strsim::levenshtein(&f, "tinh") == 1)
+            // "ủnh", "nh": its first letters lost.
+            || (f.ends_with("nh") && f.chars().count() <= 3);
         let known = find("tinh", &words[i + 1..].join(" ")).filter(|_| near)?;
         let before = words[..i].join(" ");
         let unit = if i == 0 { "tỉnh" } else { " tỉnh" };
@@ -347,6 +349,10 @@ pub fn tidy_address(text: &str) -> (String, bool) {
         match c {
             // A comma (or a low double or single comma mark: a comma and a speck read
             // together) with the next word glued to it: comma, then a space.
+            // "huyện,Quảng Điền": no comma between a unit word and its name.
+            ',' if next.is_some_and(char::is_uppercase) && ends_with_unit_word(&out) => {
+                out.push(' ')
+            }
             ',' | '„' | '‚' if next.is_some_and(char::is_alphabetic) => out.push_str(", "),
             '„' | '‚' => out.push(','),
             '.' | ',' if matches!(next, Some(',') | Some('.')) => {
@@ -401,6 +407,7 @@ pub fn tidy_address(text: &str) -> (String, bool) {
     }
     let out = opening_unit(&out);
     let out = unglue_numbers(&out);
+    let out = unglue_units(&out);
     let out = comma_before_units(&out);
     let out = capitalise_first(&out);
     let changed = out != text;
@@ -425,6 +432,70 @@ fn opening_unit(text: &str) -> String {
         }
         _ => text.to_string(),
     }
+}
+
+/// Whether the text written so far ends with a lower-case unit word ("huyện", "xã").
+fn ends_with_unit_word(written: &str) -> bool {
+    let last = written.rsplit(' ').next().unwrap_or("");
+    last.chars().next().is_some_and(char::is_lowercase)
+        && ["xa", "phuong", "huyen", "quan", "tinh", "tran", "pho"].contains(&fold(last).as_str())
+}
+
+/// Unit words an address glues to the name after them ("ẤpLong Thạnh").
+const GLUED_UNITS: &[&str] = &[
+    "ấp",
+    "xóm",
+    "thôn",
+    "tổ",
+    "khu",
+    "xã",
+    "phường",
+    "huyện",
+    "tỉnh",
+];
+
+/// "ẤpLong" is "Ấp Long", "Tổ 2I" is "Tổ 21": a unit word glued to its name, and the
+/// letters a unit's number was misread as.
+fn unglue_units(text: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for w in text.split(' ') {
+        let lower = crate::text::lower(w);
+        let glued = GLUED_UNITS.iter().find_map(|u| {
+            let rest = lower.strip_prefix(u)?;
+            let cut = w.len() - rest.len();
+            w[cut..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+                .then(|| (w[..cut].to_string(), w[cut..].to_string()))
+        });
+        match glued {
+            Some((unit, name)) => {
+                words.push(unit);
+                words.push(name);
+            }
+            None => words.push(w.to_string()),
+        }
+    }
+    for i in 1..words.len() {
+        let numbered = ["to", "ap", "xom", "khu", "phuong", "so", "doi"]
+            .contains(&fold(&words[i - 1]).as_str());
+        let w = &words[i];
+        let core = w.trim_end_matches(',');
+        let has_digit = core.chars().any(|c| c.is_ascii_digit());
+        let misread = core.chars().any(|c| matches!(c, 'I' | 'l' | ']'));
+        let digitish = core
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, 'I' | 'l' | ']'));
+        if numbered && has_digit && misread && digitish {
+            let digits: String = core
+                .chars()
+                .map(|c| if c.is_ascii_digit() { c } else { '1' })
+                .collect();
+            words[i] = format!("{digits}{}", &w[core.len()..]);
+        }
+    }
+    words.join(" ")
 }
 
 /// "Tổ26" is "Tổ 26": a number glued to a unit word of an address.
@@ -539,6 +610,8 @@ mod tests {
         assert_eq!(v, "Ấp 5, xã Thới Hưng, huyện Bàu Bàng, tỉnh Bình Dương");
         let (v, _) = names().correct("Xã Hợp Thành, tỉnh Thạnh Hóa", None);
         assert_eq!(v, "Xã Hợp Thành, tỉnh Thanh Hóa");
+        let (v, _) = names().correct("huyện Gò Công Tây, ủnh Bình Dương", None);
+        assert_eq!(v, "huyện Gò Công Tây, tỉnh Bình Dương");
         let (v, _) = names().correct("Bệnh viện Đa khoa lỉnh Thanh Hóa", None);
         assert_eq!(v, "Bệnh viện Đa khoa tỉnh Thanh Hóa");
         let (v, _) = names().correct("Phường 6, Thành phố Hồ Chi Minh", None);
@@ -662,6 +735,15 @@ mod tests {
         assert_eq!(t("UBND xã Hiệp Phước"), "UBND xã Hiệp Phước");
         assert_eq!(t("Tổ26, thị trấn Núi Thành"), "Tổ 26, thị trấn Núi Thành");
         assert_eq!(t("Ấp 7„ xã An Nhơn Tây"), "Ấp 7, xã An Nhơn Tây");
+        assert_eq!(
+            t("Xóm 14, xã Nam Sơn, huyện,Quảng Điền"),
+            "Xóm 14, xã Nam Sơn, huyện Quảng Điền"
+        );
+        assert_eq!(
+            t("ẤpLong Thạnh, xã Phong Nẫm"),
+            "Ấp Long Thạnh, xã Phong Nẫm"
+        );
+        assert_eq!(t("Tổ2I,thị trấn Cai Lậy"), "Tổ 21, thị trấn Cai Lậy");
         // A hamlet's unit word with a letter misread; a real word there is left alone.
         assert_eq!(
             t("rhôn Quyết Tiến, xã An Khê"),
