@@ -125,6 +125,15 @@ pub fn parse_date(raw: &str) -> Option<(PartialDate, f32)> {
             let date = PartialDate::month_year(m.parse().ok()?, year);
             Some((date, if short { FIT_SHORT_YEAR } else { base }))
         }
+        // "0303 2003": the separator between day and month lost.
+        [dm, y] if dm.len() == 4 && y.len() == 4 => {
+            let date = PartialDate::full(
+                dm[0..2].parse().ok()?,
+                dm[2..4].parse().ok()?,
+                y.parse().ok()?,
+            );
+            Some((date, base * 0.9))
+        }
         [y] if y.len() == 4 => Some((PartialDate::year_only(y.parse().ok()?), base)),
         // "15031998" typed without separators.
         [all] if all.len() == 8 => {
@@ -323,6 +332,8 @@ mod tests {
         assert_eq!(d("195]").as_deref(), Some("1951"));
         assert_eq!(d("J995").as_deref(), Some("1995"));
         assert_eq!(d("2O16").as_deref(), Some("2016"));
+        assert_eq!(d("0303 2003").as_deref(), Some("03.03.2003"));
+        assert_eq!(d("2304 1994").as_deref(), Some("23.04.1994"));
     }
 
     #[test]

@@ -364,11 +364,27 @@ pub fn tidy_address(text: &str) -> (String, bool) {
                 i += 2;
                 continue;
             }
+            // An abbreviation's stop is followed by a capital or a figure ("TP.HCM", "P.5"),
+            // never by a lower-case word ("Y.tế"); a speck inside a word ("T.rạch") joins it.
             '.' if prev.is_some_and(char::is_alphabetic)
                 && next.is_some_and(char::is_alphabetic)
-                && !abbreviation_before(&out) =>
+                && (!abbreviation_before(&out) || next.is_some_and(char::is_lowercase)) =>
             {
-                out.push(' ');
+                let before: String = out
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphabetic())
+                    .collect();
+                let after: String = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_alphabetic())
+                    .collect();
+                let joined: String = before.chars().rev().chain(after.chars()).collect();
+                let split_letter =
+                    before.chars().count() == 1 && next.is_some_and(char::is_lowercase);
+                if !(split_letter && crate::normalize::is_syllable(&joined)) {
+                    out.push(' ');
+                }
             }
             '.' if next == Some(' ')
                 && chars.get(i + 2).is_some_and(|c| c.is_lowercase())
@@ -723,6 +739,10 @@ mod tests {
             "Trung tâm Y tế huyện Bàu Bàng"
         );
         assert_eq!(t("Ấp.8, xã Thới Hưng"), "Ấp 8, xã Thới Hưng");
+        assert_eq!(
+            t("Trung tâm Y.tế huyện Đức Thọ"),
+            "Trung tâm Y tế huyện Đức Thọ"
+        );
         assert_eq!(t("Ấp 3. Xã Tân Phú"), "Ấp 3, Xã Tân Phú");
         assert_eq!(
             t("Hải Sơn. Vạn Ninh, Khánh Hòa"),
