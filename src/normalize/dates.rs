@@ -127,23 +127,11 @@ pub fn parse_date(raw: &str) -> Option<(PartialDate, f32)> {
         }
         // "0303 2003": the separator between day and month lost.
         [dm, y] if dm.len() == 4 && y.len() == 4 => {
-            let date = PartialDate::full(
-                dm[0..2].parse().ok()?,
-                dm[2..4].parse().ok()?,
-                y.parse().ok()?,
-            );
-            Some((date, base * 0.9))
+            Some((run_together(&format!("{dm}{y}"))?, base * 0.9))
         }
         [y] if y.len() == 4 => Some((PartialDate::year_only(y.parse().ok()?), base)),
         // "15031998" typed without separators.
-        [all] if all.len() == 8 => {
-            let date = PartialDate::full(
-                all[0..2].parse().ok()?,
-                all[2..4].parse().ok()?,
-                all[4..8].parse().ok()?,
-            );
-            Some((date, base * 0.9))
-        }
+        [all] if all.len() == 8 => Some((run_together(all)?, base * 0.9)),
         _ => None,
     };
     match date {
@@ -151,6 +139,15 @@ pub fn parse_date(raw: &str) -> Option<(PartialDate, f32)> {
         Some(_) => None,
         None => parse_date_words(raw),
     }
+}
+
+/// `ddmmyyyy` written without separators.
+fn run_together(all: &str) -> Option<PartialDate> {
+    Some(PartialDate::full(
+        all.get(0..2)?.parse().ok()?,
+        all.get(2..4)?.parse().ok()?,
+        all.get(4..8)?.parse().ok()?,
+    ))
 }
 
 /// Folded words of the text, punctuation removed.

@@ -14,7 +14,7 @@ pub mod words;
 
 pub use date::PartialDate;
 pub use dates::{parse_date, parse_date_words};
-pub use names::{is_syllable, normalize_name};
+pub use names::{is_odd_word, is_syllable, normalize_name};
 pub use places::authority_units_named;
 pub use plain::clean_text;
 pub use vocab::Vocabulary;
@@ -239,9 +239,8 @@ impl Normalizer {
                 // A word that is no Vietnamese syllable ("Trạmy", "hnuyện") and no name the
                 // list knows is a misreading, or a name a person should look at.
                 let odd = v.split([' ', ',']).any(|w| {
-                    let letters = !w.is_empty() && w.chars().all(crate::text::is_letter);
                     let abbreviation = w.chars().all(char::is_uppercase);
-                    letters && !abbreviation && !is_syllable(w) && !vouched.covers(&fold_compact(w))
+                    is_odd_word(w) && !abbreviation && !vouched.covers(&fold_compact(w))
                 });
                 let fit = if odd { fit.min(FIT_ODD_WORD) } else { fit };
                 Normalized {

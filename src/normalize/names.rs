@@ -54,6 +54,12 @@ pub fn is_syllable(word: &str) -> bool {
     })
 }
 
+/// A word of letters only that is no Vietnamese syllable ("Trạmy", "hnuyện"): a misreading,
+/// a foreign word or an abbreviation, for the caller to tell apart.
+pub fn is_odd_word(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(crate::text::is_letter) && !is_syllable(word)
+}
+
 /// A name in title case with its fit: 1 when every syllable is well formed, lower for each
 /// that is not or was repaired.
 pub fn normalize_name(raw: &str) -> (String, f32) {

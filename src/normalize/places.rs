@@ -450,6 +450,11 @@ fn opening_unit(text: &str) -> String {
     }
 }
 
+/// Unit words of an address that a number follows ("Tổ 26", "Phường 6"), folded.
+const NUMBERED_UNITS: &[&str] = &[
+    "to", "ap", "xom", "so", "khu", "thon", "phuong", "quan", "doi", "ban", "khom",
+];
+
 /// Whether the text written so far ends with a lower-case unit word ("huyện", "xã").
 fn ends_with_unit_word(written: &str) -> bool {
     let last = written.rsplit(' ').next().unwrap_or("");
@@ -494,8 +499,7 @@ fn unglue_units(text: &str) -> String {
         }
     }
     for i in 1..words.len() {
-        let numbered = ["to", "ap", "xom", "khu", "phuong", "so", "doi"]
-            .contains(&fold(&words[i - 1]).as_str());
+        let numbered = NUMBERED_UNITS.contains(&fold(&words[i - 1]).as_str());
         let w = &words[i];
         let core = w.trim_end_matches(',');
         let has_digit = core.chars().any(|c| c.is_ascii_digit());
@@ -516,14 +520,11 @@ fn unglue_units(text: &str) -> String {
 
 /// "Tổ26" is "Tổ 26": a number glued to a unit word of an address.
 fn unglue_numbers(text: &str) -> String {
-    const NUMBERED: &[&str] = &[
-        "to", "ap", "xom", "so", "khu", "thon", "phuong", "quan", "doi", "ban", "khom",
-    ];
     text.split(' ')
         .map(|w| {
             let split = w.find(|c: char| c.is_ascii_digit());
             match split {
-                Some(i) if i > 0 && NUMBERED.contains(&fold(&w[..i]).as_str()) => {
+                Some(i) if i > 0 && NUMBERED_UNITS.contains(&fold(&w[..i]).as_str()) => {
                     format!("{} {}", &w[..i], &w[i..])
                 }
                 _ => w.to_string(),

@@ -122,8 +122,7 @@ pub fn normalize_note(raw: &str) -> (String, f32) {
         .collect();
     let odd = fixed.iter().flat_map(|w| w.split(['/', '-'])).any(|piece| {
         let core = piece.trim_matches(|c: char| !c.is_alphanumeric());
-        let letters = !core.is_empty() && core.chars().all(crate::text::is_letter);
-        letters && !super::is_syllable(core) && !PAPER_ABBREVIATIONS.contains(&core)
+        super::is_odd_word(core) && !PAPER_ABBREVIATIONS.contains(&core)
     });
     if odd {
         fit = fit.min(FIT_NOTE_ODD_WORD);
