@@ -101,6 +101,20 @@ pub struct OcrWord {
     /// Confidence of that reading (0..=1, 0 when there is none).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub rival_conf: f32,
+    /// Figures of `text` the engine also read as another figure, with that reading's
+    /// confidence: what a date or number could be when its reading is no valid one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub figure_rivals: Vec<FigureRival>,
+}
+
+/// Another figure the engine saw at one position of a word.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FigureRival {
+    /// Character index in the word's text.
+    pub at: u32,
+    pub figure: char,
+    /// 0..=1.
+    pub conf: f32,
 }
 
 fn is_zero(v: &f32) -> bool {

@@ -3,6 +3,8 @@
 //! ```text
 //! sohoa synth --out set --books 4 --pages 3 --seed 1
 //! sohoa synth --out set-worn --books 4 --pages 15 --profile degraded --seed 2
+//! sohoa synth --out set-tinos --books 2 --pages 15 --seed 3 \
+//!     --label-font croscore/Tinos-Regular.ttf,croscore/Tinos-Bold.ttf --value-font croscore/Tinos-Regular.ttf
 //! ```
 //!
 //! Writes `set/scans/<book_id>/` (`book.toml` and page images: PNG, some JPEG when degraded,
@@ -36,6 +38,14 @@ pub struct SynthArgs {
     /// Scan resolution in dots per inch (A4 at 200 dpi is 1654 x 2339 pixels).
     #[arg(long, default_value_t = 200)]
     pub dpi: u32,
+    /// Label and heading face instead of the built-in ones, as REGULAR or REGULAR,BOLD
+    /// (TrueType files; relative to /usr/share/fonts/truetype). Repeat for several.
+    #[arg(long = "label-font", value_name = "REGULAR[,BOLD]")]
+    pub label_fonts: Vec<String>,
+    /// Face the values are typed in instead of the built-in ones (TrueType file; relative to
+    /// /usr/share/fonts/truetype). Repeat for several; each book draws one.
+    #[arg(long = "value-font", value_name = "FILE")]
+    pub value_fonts: Vec<PathBuf>,
     /// Schemas folder (default: ./schemas, else the one the binary was built with).
     #[arg(long)]
     pub schemas: Option<PathBuf>,
@@ -54,6 +64,15 @@ pub fn execute(args: SynthArgs) -> anyhow::Result<Exit> {
     opts.profile = args.profile;
     opts.seed = args.seed;
     opts.dpi = args.dpi;
+    opts.fonts.values = args.value_fonts.clone();
+    opts.fonts.labels = args
+        .label_fonts
+        .iter()
+        .map(|pair| match pair.split_once(',') {
+            Some((regular, bold)) => (PathBuf::from(regular), PathBuf::from(bold)),
+            None => (PathBuf::from(pair), PathBuf::from(pair)),
+        })
+        .collect();
     let summary = generate(&opts, &schemas)
         .with_context(|| format!("cannot make the synthetic set in {}", args.out.display()))?;
     let secs = summary.elapsed.as_secs_f64();

@@ -51,6 +51,8 @@ pub struct Token {
     /// The token as the engine's strongest other reading of one of its letters spells it,
     /// with that reading's confidence.
     pub rival: Option<(String, f32)>,
+    /// Other figures the engine saw: (character index in `text`, figure, confidence).
+    pub figure_rivals: Vec<(usize, char, f32)>,
     /// A colon follows the token (it ended with one, or the next token is one).
     pub colon_after: bool,
 }
@@ -135,7 +137,19 @@ pub fn tokenize(line: &OcrLine) -> Vec<Token> {
                 .get(k)
                 .filter(|r| rivals_align && **r != text && !r.is_empty())
                 .map(|r| (r.clone(), word.rival_conf));
+            // Figure rivals of this piece, at their place in the trimmed text.
+            let lead = chars[a..b].iter().take_while(|c| c.is_whitespace()).count();
+            let figure_rivals = word
+                .figure_rivals
+                .iter()
+                .map(|r| r.at as usize)
+                .zip(&word.figure_rivals)
+                .filter(|(at, _)| (a + lead..b).contains(at))
+                .map(|(at, r)| (at - a - lead, r.figure, r.conf))
+                .filter(|(at, _, _)| *at < text.chars().count())
+                .collect();
             tokens.push(Token {
+                figure_rivals,
                 compact: fold_compact(&text),
                 text,
                 bbox: BBox::new(x0, word.bbox.y, x1.saturating_sub(x0).max(1), word.bbox.h),
@@ -350,6 +364,7 @@ mod tests {
                 letters_conf: None,
                 rival: None,
                 rival_conf: 0.0,
+                figure_rivals: Vec::new(),
             })
             .collect();
         OcrLine {

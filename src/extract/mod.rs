@@ -6,6 +6,8 @@
 //! order of persons. Values are normalised with the closed vocabularies, cross-checked against
 //! their spelled-out twin, and completed from `book.toml` and documented rules.
 
+pub mod book_facts;
+pub mod figures;
 pub mod layout;
 pub mod lexicon;
 
@@ -23,7 +25,7 @@ use std::collections::BTreeMap;
 /// Changes whenever extraction, normalisation or validation code changes what a page's
 /// entries come out as; part of the extraction cache key, so a new build re-extracts stored
 /// pages (from their words, without OCR) instead of reusing stale entries.
-pub const EXTRACT_REVISION: &str = "glued-day-month-23";
+pub const EXTRACT_REVISION: &str = "names-places-27";
 
 /// Confidence of a subject's ID number opening with another province's code than the book's.
 const ID_OTHER_PROVINCE: f32 = 0.5;
@@ -34,6 +36,30 @@ const FIT_OTHER_READING_OWN_UNIT: f32 = 0.8;
 /// The reading certainty given to letters a closed list confirms, whatever the engine's
 /// doubt: the list fixes what they spell, and an exact vocabulary word is rarely another one.
 const VOUCHED_READING: f32 = 0.97;
+
+/// The code table of province codes that open personal numbers.
+const PROVINCE_CODES: &str = "ma_tinh";
+/// Confidence of a personal or document number that opens with no province's code and no
+/// other reading of its figures does.
+const ID_NO_PROVINCE: f32 = 0.5;
+
+/// The register field whose year is the book's.
+const REGISTRATION_DATE: &str = "ngayDangKy";
+
+/// The registration date's words with a year one figure off the book's put right, when
+/// they hold such a year.
+fn in_book_year(field: &RawField, book_year: i32) -> Option<RawField> {
+    let at = field
+        .tokens
+        .iter()
+        .rposition(|t| t.text.chars().any(|c| c.is_ascii_digit()))?;
+    let text = book_facts::with_book_year(&field.tokens[at].text, book_year)?;
+    let mut fixed = field.clone();
+    fixed.tokens[at].compact = fold_compact(&text);
+    fixed.tokens[at].text = text;
+    fixed.tokens[at].rival = None;
+    Some(fixed)
+}
 
 /// Tunables of extraction.
 #[derive(Debug, Clone)]
@@ -105,6 +131,8 @@ pub struct Extractor {
     unknown_codes: BTreeMap<String, String>,
     /// The fields each form edition prints, by edition id.
     printed: BTreeMap<String, Vec<String>>,
+    /// What dates and numbers can be.
+    plausible: figures::Plausible,
 }
 
 /// Field kinds whose value may wrap onto the next line.
@@ -144,7 +172,13 @@ impl Extractor {
             .iter()
             .map(|ed| (ed.id.clone(), ed.items().map(|i| i.field.clone()).collect()))
             .collect();
+        let provinces = schemas
+            .codes
+            .table(PROVINCE_CODES)
+            .map(|t| t.entries.iter().map(|e| e.code.clone()).collect())
+            .unwrap_or_default();
         Ok(Self {
+            plausible: figures::Plausible { provinces },
             printed,
             register: reg.clone(),
             lexicon: Lexicon::build(reg, &editions),
@@ -409,6 +443,31 @@ impl Extractor {
         let (ocr_conf, mut other_reading) = self.reading_certainty(raw, &col.kind, &norm, &ctx);
         let mut norm = norm;
         let mut swapped_for_authority = false;
+        // Figures read as no possible value: the likeliest reading with the engine's other
+        // figures that gives one. Another possible value from them is the other reading.
+        let mut from_figure_rivals = false;
+        let mut implausible_number = false;
+        if figures::applies(&col.kind) {
+            let plausible = self.plausible.check(&col.kind, &norm, &ctx);
+            if !plausible || other_reading.is_none() {
+                let found = figures::readings(&raw.tokens)
+                    .into_iter()
+                    .find_map(|words| {
+                        let alt = self.normalizer.normalize(&col.kind, &words.join(" "), &ctx);
+                        let differs = alt.value != norm.value;
+                        (differs && self.plausible.check(&col.kind, &alt, &ctx)).then_some(alt)
+                    });
+                match found {
+                    Some(alt) if plausible => other_reading = Some(alt.value),
+                    Some(alt) => {
+                        let read = std::mem::replace(&mut norm, alt).value;
+                        other_reading = (!read.is_empty()).then_some(read);
+                        from_figure_rivals = true;
+                    }
+                    None => implausible_number = !plausible && col.kind != FieldKind::Date,
+                }
+            }
+        }
         // A place whose other reading names more of the book's own units than the reading
         // ("Phường 8" read where the other reading says the authority's "Phường 6") takes the
         // other reading, doubted: most addresses of a book are in its own commune.
@@ -426,6 +485,12 @@ impl Extractor {
         let mut confidence = (norm.fit * ocr_conf * label_factor).clamp(0.0, 1.0);
         if swapped_for_authority {
             confidence = confidence.min(FIT_OTHER_READING_OWN_UNIT);
+        }
+        if from_figure_rivals {
+            confidence = confidence.min(figures::FIT_FIGURE_RIVAL);
+        }
+        if implausible_number {
+            confidence = confidence.min(ID_NO_PROVINCE);
         }
         let bbox = BBox::union_all(raw.tokens.iter().map(|t| &t.bbox));
         let value = FieldValue {
@@ -452,24 +517,41 @@ impl Extractor {
         book: &BookMeta,
     ) -> Entry {
         let mut fields: BTreeMap<String, FieldValue> = BTreeMap::new();
-        // Registration year first: an age on the page turns into a birth year with it.
-        let reg_year = raw
-            .fields
-            .iter()
-            .find(|f| f.key == "ngayDangKy")
+        // Registration year first: an age on the page turns into a birth year with it. A
+        // year one figure off the book's is the book's, misread.
+        let registration = raw.fields.iter().find(|f| f.key == REGISTRATION_DATE);
+        let read_year = registration
             .and_then(|f| self.normalize_field(f, None, None))
             .and_then(|(v, _)| parse_date(&v.value))
-            .map(|(d, _)| d.year)
-            .or(Some(book.year));
+            .map(|(d, _)| d.year);
+        let registration_fix = registration
+            .filter(|_| read_year != Some(book.year))
+            .and_then(|f| in_book_year(f, book.year));
+        let reg_year = match (&registration_fix, read_year) {
+            (Some(_), _) | (None, None) => Some(book.year),
+            (None, year) => year,
+        };
         let mut bbox = raw.bbox;
         let page_only = page_fields.iter().filter(|pf| !raw.has(&pf.key));
         for f in raw.fields.iter().chain(page_only) {
             if fields.contains_key(&f.key) {
                 continue;
             }
-            if let Some((value, companion)) =
-                self.normalize_field(f, reg_year, Some(&book.authority))
+            let fixed = registration_fix.as_ref().filter(|r| r.key == f.key);
+            if let Some((mut value, companion)) =
+                self.normalize_field(fixed.unwrap_or(f), reg_year, Some(&book.authority))
             {
+                if fixed.is_some() {
+                    // The year as read is no candidate: the book rules it out.
+                    value.raw = f
+                        .tokens
+                        .iter()
+                        .map(|t| t.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    value.other_reading = None;
+                    value.confidence = value.confidence.min(book_facts::FIT_FROM_BOOK);
+                }
                 if let Some(b) = value.bbox {
                     bbox = bbox.union(&b);
                 }
@@ -486,6 +568,14 @@ impl Extractor {
         }
         self.cross_check_twins(&mut fields);
         self.check_id_province(&mut fields, book);
+        for col in &self.register.columns {
+            if col.book_default.as_deref() != Some("volume") {
+                continue;
+            }
+            if let Some(f) = fields.get_mut(&col.key) {
+                book_facts::agree_with_volume(f, &book.volume);
+            }
+        }
         self.complete(&mut fields, book);
         let edition = raw
             .edition_votes

@@ -19,6 +19,7 @@ fn page(lines: &[&str]) -> OcrPage {
                     letters_conf: None,
                     rival: None,
                     rival_conf: 0.0,
+                    figure_rivals: Vec::new(),
                 })
                 .collect();
             OcrLine {

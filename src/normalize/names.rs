@@ -63,9 +63,40 @@ pub fn is_odd_word(word: &str) -> bool {
 /// A name in title case with its fit: 1 when every syllable is well formed, lower for each
 /// that is not or was repaired.
 pub fn normalize_name(raw: &str) -> (String, f32) {
-    let cleaned: String = nfc(raw)
-        .chars()
-        .map(|c| if crate::text::is_letter(c) { c } else { ' ' })
+    let (words, fit) = clean_name(raw);
+    if words.is_empty() {
+        return (String::new(), 0.0);
+    }
+    let fit = fit * shape_fit(&words);
+    (words.join(" "), fit)
+}
+
+/// How well formed a name's words are: lower for each that is no syllable, and for a name of
+/// one word (possible for some minorities, more often a misread).
+fn shape_fit(words: &[String]) -> f32 {
+    let bad = words.iter().filter(|w| !is_syllable(w)).count();
+    let mut fit = 0.6f32.powi(bad as i32);
+    if words.len() == 1 {
+        fit *= 0.8;
+    }
+    fit
+}
+
+/// A name's words in title case, specks and doubled vowels removed, with the fit those
+/// repairs leave (before [`shape_fit`]).
+fn clean_name(raw: &str) -> (Vec<String>, f32) {
+    let raw = nfc(raw);
+    let chars: Vec<char> = raw.chars().collect();
+    let letter_at = |i: usize| chars.get(i).is_some_and(|c| crate::text::is_letter(*c));
+    // A zero touching letters is the letter O ("0anh" is "Oanh"): no name holds a figure.
+    let cleaned: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| match c {
+            '0' if letter_at(i + 1) || (i > 0 && letter_at(i - 1)) => 'O',
+            c if crate::text::is_letter(c) => c,
+            _ => ' ',
+        })
         .collect();
     let mut words: Vec<String> = squash_spaces(&cleaned)
         .split(' ')
@@ -73,9 +104,9 @@ pub fn normalize_name(raw: &str) -> (String, f32) {
         .map(title_case)
         .collect();
     if words.is_empty() {
-        return (String::new(), 0.0);
+        return (words, 0.0);
     }
-    let mut fit: f32 = if cleaned.trim() == nfc(raw).trim() {
+    let mut fit: f32 = if cleaned.trim() == raw.trim() {
         1.0
     } else {
         0.9
@@ -101,13 +132,7 @@ pub fn normalize_name(raw: &str) -> (String, f32) {
             fit = fit.min(FIT_UNDOUBLED);
         }
     }
-    let bad = words.iter().filter(|w| !is_syllable(w)).count();
-    fit *= 0.6f32.powi(bad as i32);
-    if words.len() == 1 {
-        // A one-word name is possible (some minorities) but more often a misread.
-        fit *= 0.8;
-    }
-    (words.join(" "), fit)
+    (words, fit)
 }
 
 /// Whether every mark of `read` is one of `known`'s: marks were lost on the way ("NGUYÊN"
@@ -164,6 +189,8 @@ fn undouble_vowel(word: &str) -> Option<String> {
 const FIT_FAMILY_MARKS: f32 = 0.92;
 /// Fit of a name whose given name is spelled as no frequent one with its letters.
 const FIT_UNCOMMON_GIVEN: f32 = 0.85;
+/// Fit of a name with a word that was two glued together or began with a misread capital.
+const FIT_REPAIRED_WORD: f32 = 0.85;
 /// Fit of a name whose first word is one letter from a known family name.
 const FIT_NEAR_FAMILY: f32 = 0.75;
 
@@ -199,6 +226,69 @@ impl NameWords {
         same_letters.peek().is_some() && !same_letters.any(|g| g == given)
     }
 
+    /// The known middle word a middle word read as no known name stands for: the one middle
+    /// word of the list with its letters ("Ngoc" is "Ngọc", "Vặn" is "Văn"), and whether the
+    /// read only lost marks (a sure repair) or has others (a guess).
+    fn middle_word_for(&self, word: &str) -> Option<(String, bool)> {
+        if self.middle.iter().chain(&self.given).any(|m| m == word) {
+            return None;
+        }
+        let folded = fold(word);
+        let mut same = self.middle.iter().filter(|m| fold(m) == folded);
+        match (same.next(), same.next()) {
+            (Some(known), None) => Some((known.clone(), marks_only_lost(word, known))),
+            _ => None,
+        }
+    }
+
+    /// A middle word read as no known name whose letters several known middle words share.
+    fn middle_ambiguous(&self, word: &str) -> bool {
+        let folded = fold(word);
+        !self.middle.iter().chain(&self.given).any(|m| m == word)
+            && self.middle.iter().filter(|m| fold(m) == folded).count() > 1
+    }
+
+    fn is_known(&self, word: &str) -> bool {
+        self.family
+            .iter()
+            .chain(&self.middle)
+            .chain(&self.given)
+            .any(|k| k == word)
+    }
+
+    /// A word that is no syllable made one or two known name words: two glued together
+    /// ("Thịánh", "Maithị"), or a capital T or L read as I ("Irinh"), Q as O ("0uốc").
+    fn repair_word(&self, word: &str) -> Option<Vec<String>> {
+        // No Vietnamese syllable opens with "ou": that O is a Q.
+        let q_read_as_o = word.starts_with("Ou") || word.starts_with("OU");
+        if word.is_empty() || (is_syllable(word) && !q_read_as_o) {
+            return None;
+        }
+        let chars: Vec<char> = word.chars().collect();
+        let glued = (1..chars.len()).find_map(|at| {
+            let first: String = chars[..at].iter().collect();
+            let second = title_case(&chars[at..].iter().collect::<String>());
+            let both = is_syllable(&first) && is_syllable(&second);
+            (both && (self.is_known(&first) || self.is_known(&second))).then(|| vec![first, second])
+        });
+        if glued.is_some() {
+            return glued;
+        }
+        // Capitals the engine confuses at the start of a word: T and L read as I, Q as O
+        // (or as a zero, already made an O).
+        let (initial, rest) = word.split_at(word.chars().next()?.len_utf8());
+        let meant: &[&str] = match initial {
+            "I" => &["T", "L"],
+            "O" => &["Q"],
+            _ => return None,
+        };
+        meant
+            .iter()
+            .map(|c| format!("{c}{rest}"))
+            .find(|w| is_syllable(w) && self.is_known(w))
+            .map(|w| vec![w])
+    }
+
     /// Whether `word` is spelled as a family name of the list.
     pub fn is_family(&self, word: &str) -> bool {
         self.family.iter().any(|f| f == word)
@@ -210,8 +300,20 @@ impl NameWords {
     /// words that are known middle words are confirmed (returned folded); a first word one
     /// letter from a family name ("Nguyễu") is doubtful.
     pub fn normalize(&self, raw: &str) -> (String, f32, Vec<String>) {
-        let (name, mut fit) = normalize_name(raw);
-        let mut words: Vec<String> = name.split(' ').map(str::to_string).collect();
+        let (read, mut fit) = clean_name(raw);
+        if read.is_empty() {
+            return (String::new(), 0.0, Vec::new());
+        }
+        let mut words: Vec<String> = Vec::new();
+        for w in &read {
+            match self.repair_word(w) {
+                Some(repaired) => {
+                    words.extend(repaired);
+                    fit = fit.min(FIT_REPAIRED_WORD);
+                }
+                None => words.push(w.to_string()),
+            }
+        }
         let mut vouched = Vec::new();
         if words.len() > 1 {
             // A capital L read as I ("Iê", "Iưu"): the family name it makes with L.
@@ -225,8 +327,16 @@ impl NameWords {
             let folded = fold(&words[0]);
             let same_fold: Vec<&String> =
                 self.family.iter().filter(|f| fold(f) == folded).collect();
+            // Family names the read could be with marks lost ("Giang" could be "Giàng").
+            let lost_from: Vec<&String> = same_fold
+                .iter()
+                .copied()
+                .filter(|f| **f != words[0] && marks_only_lost(&words[0], f))
+                .collect();
             if same_fold.contains(&&words[0]) {
-                vouched.push(fold_compact(&words[0]));
+                if lost_from.is_empty() {
+                    vouched.push(fold_compact(&words[0]));
+                }
             } else if let [canon] = same_fold[..] {
                 if marks_only_lost(&words[0], canon) {
                     vouched.push(fold_compact(canon));
@@ -238,7 +348,14 @@ impl NameWords {
                     fit = fit.min(FIT_NEAR_FAMILY);
                 }
                 words[0] = canon.clone();
-            } else if same_fold.is_empty() {
+            } else if !same_fold.is_empty() {
+                // Several known names with these letters ("Vu": "Vũ" or "Vừ"): the most
+                // frequent whose marks the read lost, for a person to confirm.
+                if let Some(first) = lost_from.first() {
+                    words[0] = (*first).clone();
+                }
+                fit = fit.min(FIT_NEAR_FAMILY);
+            } else {
                 let near = self
                     .family
                     .iter()
@@ -246,6 +363,21 @@ impl NameWords {
                     .any(|f| f.len() >= 4 && strsim::levenshtein(&f, &folded) == 1);
                 if near {
                     fit = fit.min(FIT_NEAR_FAMILY);
+                }
+            }
+        }
+        if words.len() > 2 {
+            let last = words.len() - 1;
+            for w in words[1..last].iter_mut() {
+                if let Some((known, lost)) = self.middle_word_for(w) {
+                    fit = fit.min(if lost {
+                        FIT_FAMILY_MARKS
+                    } else {
+                        FIT_NEAR_FAMILY
+                    });
+                    *w = known;
+                } else if self.middle_ambiguous(w) {
+                    fit = fit.min(FIT_UNCOMMON_GIVEN);
                 }
             }
         }
@@ -260,6 +392,8 @@ impl NameWords {
                 }
             }
         }
+        // Judged on the words as repaired: "Ngoc" made "Ngọc" is well formed.
+        let fit = fit * shape_fit(&words);
         (words.join(" "), fit, vouched)
     }
 }
@@ -360,6 +494,55 @@ mod tests {
             words.normalize("Giàng A Páo"),
             ("Giàng A Páo".into(), 1.0, vec![])
         );
+    }
+
+    #[test]
+    fn glued_words_and_a_capital_read_as_i_are_repaired_with_doubt() {
+        let words = name_words().with_given(&["Ánh".to_string(), "Trinh".to_string()]);
+        let (name, fit, _) = words.normalize("LÊ THỊÁNH");
+        assert_eq!(name, "Lê Thị Ánh");
+        assert!(fit < 0.9);
+        assert_eq!(words.normalize("MaiThị Diệu").0, "Mai Thị Diệu");
+        assert_eq!(words.normalize("Đoàn Thị Irinh").0, "Đoàn Thị Trinh");
+        assert_eq!(words.normalize("Nguyễn Thị 0anh").0, "Nguyễn Thị Oanh");
+        let words = NameWords::new(&["Nguyễn".to_string()], &["Quốc".to_string()]);
+        assert_eq!(
+            words.normalize("Nguyễn 0uốc Khương").0,
+            "Nguyễn Quốc Khương"
+        );
+        // A word that is a syllable is never split.
+        assert_eq!(words.normalize("Nguyễn Thị Thanh").0, "Nguyễn Thị Thanh");
+    }
+
+    #[test]
+    fn middle_and_given_words_take_the_marks_they_lost() {
+        let middle: Vec<String> = ["Văn", "Thị", "Ngọc", "Trọng"].map(String::from).to_vec();
+        let words = NameWords::new(
+            &[
+                "Nguyễn".to_string(),
+                "Giang".to_string(),
+                "Giàng".to_string(),
+            ],
+            &middle,
+        )
+        .with_given(&["Thạch".to_string(), "Khang".to_string()]);
+        let (name, fit, _) = words.normalize("NGUYÊN NGOC KHANG");
+        assert_eq!(name, "Nguyễn Ngọc Khang");
+        assert!(
+            fit > 0.9,
+            "a lost mark on a known middle word is a sure repair"
+        );
+        let (name, fit, _) = words.normalize("Nguyễn Vặn Thạch");
+        assert_eq!(name, "Nguyễn Văn Thạch");
+        assert!(fit < 0.8, "other marks: a guess");
+        // A given name is never corrected ("Lê" and "Son" are names too), only doubted.
+        let (name, fit, _) = words.normalize("Nguyễn Văn Thach");
+        assert_eq!(name, "Nguyễn Văn Thach");
+        assert!(fit < 0.9);
+        // "Giang" is a family name, but could be "Giàng" with its mark lost: not confirmed.
+        let (name, _, vouched) = words.normalize("Giang Văn Hào");
+        assert_eq!(name, "Giang Văn Hào");
+        assert!(!vouched.contains(&"giang".to_string()));
     }
 
     #[test]

@@ -211,10 +211,15 @@ impl PlaceNames {
                         None => segment.to_string(),
                     };
                 };
+                let recased = !trimmed.ends_with(name.as_str());
                 match find(&unit, &name) {
-                    Some(known) if known != name => {
+                    Some(known) if known != name || recased => {
                         changed = true;
                         format!("{}{unit} {known}", &segment[..lead])
+                    }
+                    _ if recased => {
+                        changed = true;
+                        format!("{}{unit} {name}", &segment[..lead])
                     }
                     _ => segment.to_string(),
                 }
@@ -316,6 +321,15 @@ fn split_unit(segment: &str) -> Option<(String, String)> {
                 let name = words[at + n..].join(" ");
                 if name.chars().next().is_some_and(|c| c.is_uppercase()) {
                     return Some((words[..at + n].join(" "), name));
+                }
+                // A name whose first syllable lost its capital ("huyện lâm Hà"): the words
+                // after it are capitalised, so it is a name too.
+                let rest_capitalised = words.len() > at + n + 1
+                    && words[at + n + 1..]
+                        .iter()
+                        .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+                if at == start && rest_capitalised {
+                    return Some((words[..at + n].join(" "), capitalise_first(&name)));
                 }
             }
         }
@@ -651,6 +665,12 @@ mod tests {
         // A unit inside a segment, after the name of a place in it.
         let (v, _) = correct("Trung tâm Y tế huyện Bố Trach, tỉnh Quảng Bình");
         assert_eq!(v, "Trung tâm Y tế huyện Bố Trạch, tỉnh Quảng Bình");
+        // A name whose first syllable lost its capital.
+        let (v, changed) = correct("Xóm 2, xã Liên Hiệp, huyện bố Trạch, tỉnh Quảng Bình");
+        assert_eq!(v, "Xóm 2, xã Liên Hiệp, huyện Bố Trạch, tỉnh Quảng Bình");
+        assert!(changed);
+        let (v, _) = correct("Xóm 2, xã Yên Mỹ, huyện lâm Hà, tỉnh Lâm Đồng");
+        assert_eq!(v, "Xóm 2, xã Yên Mỹ, huyện Lâm Hà, tỉnh Lâm Đồng");
         let (v, _) = correct("Xóm 2, Liên Hiệp, Bố Trạch, Quảng Bính");
         assert_eq!(v, "Xóm 2, Liên Hiệp, Bố Trạch, Quảng Bình");
         // A name of the authority written without its unit word.

@@ -206,6 +206,7 @@ unsafe fn read_words(api: *mut sys::TessBaseAPI) -> Vec<EngineWord> {
                     letters_conf: None,
                     symbols: Vec::new(),
                     rival: None,
+                    figure_rivals: Vec::new(),
                     text,
                 });
             }
@@ -216,10 +217,16 @@ unsafe fn read_words(api: *mut sys::TessBaseAPI) -> Vec<EngineWord> {
                 let level = sys::TessPageIteratorLevel_RIL_SYMBOL;
                 let c = sys::TessResultIteratorConfidence(it, level);
                 w.letters_conf = Some(w.letters_conf.map_or(c, |m: f32| m.min(c)));
-                if let Some((text, conf)) = strongest_rival(it, &symbol) {
+                let (rival, figure) = strongest_rivals(it, &symbol);
+                let at = w.symbols.len();
+                if let Some((text, conf)) = rival {
                     if w.rival.as_ref().is_none_or(|r| conf > r.conf) {
-                        let at = w.symbols.len();
                         w.rival = Some(Rival { at, text, conf });
+                    }
+                }
+                if is_figure(&symbol) {
+                    for (text, conf) in figure {
+                        w.figure_rivals.push(Rival { at, text, conf });
                     }
                 }
             }
@@ -233,30 +240,42 @@ unsafe fn read_words(api: *mut sys::TessBaseAPI) -> Vec<EngineWord> {
     words
 }
 
+/// A reading of a symbol and the engine's confidence in it (0..=100).
+type Reading = (String, f32);
+
+fn is_figure(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_digit()) && chars.next().is_none()
+}
+
 /// The best reading of the current symbol other than the one chosen, with its confidence
 /// (0..=100), when the engine saw one: "ộ" read with "ô" at 37 beside it is a doubt about the
 /// mark that the symbol's own confidence does not show. The same letter in another case or
-/// encoding is not another reading.
+/// encoding is not another reading. Also the best two other readings that are figures.
 ///
 /// # Safety
 /// `it` must be a live result iterator positioned on a symbol.
-unsafe fn strongest_rival(
+unsafe fn strongest_rivals(
     it: *const sys::TessResultIterator,
     chosen: &str,
-) -> Option<(String, f32)> {
+) -> (Option<Reading>, Vec<Reading>) {
     let choices = sys::TessResultIteratorGetChoiceIterator(it);
     if choices.is_null() {
-        return None;
+        return (None, Vec::new());
     }
-    let mut best: Option<(String, f32)> = None;
+    let mut best: Option<Reading> = None;
+    let mut figures: Vec<Reading> = Vec::new();
     loop {
         let p = sys::TessChoiceIteratorGetUTF8Text(choices);
         if !p.is_null() {
             let text = CStr::from_ptr(p).to_string_lossy().trim().to_string();
             let conf = sys::TessChoiceIteratorConfidence(choices).clamp(0.0, 100.0);
-            let stronger = best.as_ref().is_none_or(|(_, c)| conf > *c);
-            if !text.is_empty() && !same_letter(&text, chosen) && stronger && conf > 0.0 {
-                best = Some((text, conf));
+            let other = !text.is_empty() && !same_letter(&text, chosen) && conf > 0.0;
+            if other && best.as_ref().is_none_or(|(_, c)| conf > *c) {
+                best = Some((text.clone(), conf));
+            }
+            if other && is_figure(&text) && figures.iter().all(|(f, _)| *f != text) {
+                figures.push((text, conf));
             }
         }
         if sys::TessChoiceIteratorNext(choices) == 0 {
@@ -264,7 +283,9 @@ unsafe fn strongest_rival(
         }
     }
     sys::TessChoiceIteratorDelete(choices);
-    best
+    figures.sort_by(|a, b| b.1.total_cmp(&a.1));
+    figures.truncate(2);
+    (best, figures)
 }
 
 impl Drop for TesseractEngine {

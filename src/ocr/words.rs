@@ -1,7 +1,7 @@
 //! From Tesseract's words to [`OcrPage`] lines: words with boxes and confidences, dotted
 //! leaders and punctuation-only noise removed (and counted, to tell a junk page).
 
-use crate::page::{BBox, OcrLine, OcrPage, OcrWord};
+use crate::page::{BBox, FigureRival, OcrLine, OcrPage, OcrWord};
 use std::collections::BTreeMap;
 
 /// A word as Tesseract reported it, before cleaning.
@@ -18,6 +18,9 @@ pub struct EngineWord {
     pub symbols: Vec<String>,
     /// The strongest other reading of one of its letters.
     pub rival: Option<Rival>,
+    /// For each figure the engine read, its strongest other reading as a figure, if any:
+    /// a dotted zero taken for a nine still has the zero beside it.
+    pub figure_rivals: Vec<Rival>,
     pub text: String,
 }
 
@@ -38,6 +41,32 @@ impl EngineWord {
         let mut symbols = self.symbols.clone();
         *symbols.get_mut(rival.at)? = rival.text.clone();
         clean_word(&symbols.concat())
+    }
+
+    /// The figure rivals as positions in the cleaned word `text`: each substitution spelled,
+    /// cleaned, and kept when it changes exactly one character of `text`.
+    fn figure_rivals_in(&self, text: &str) -> Vec<FigureRival> {
+        let read: Vec<char> = text.chars().collect();
+        self.figure_rivals
+            .iter()
+            .filter_map(|r| {
+                let mut symbols = self.symbols.clone();
+                *symbols.get_mut(r.at)? = r.text.clone();
+                let spelled: Vec<char> = clean_word(&symbols.concat())?.chars().collect();
+                if spelled.len() != read.len() {
+                    return None;
+                }
+                let mut differ = (0..read.len()).filter(|&i| read[i] != spelled[i]);
+                let (Some(at), None) = (differ.next(), differ.next()) else {
+                    return None;
+                };
+                Some(FigureRival {
+                    at: at as u32,
+                    figure: spelled[at],
+                    conf: (r.conf / 100.0).clamp(0.0, 1.0),
+                })
+            })
+            .collect()
     }
 }
 
@@ -108,7 +137,9 @@ pub fn build_page(
         };
         junk_chars += n.saturating_sub(text.chars().count());
         let rival = w.rival_spelling().filter(|r| *r != text);
+        let figure_rivals = w.figure_rivals_in(&text);
         lines.entry(w.line).or_default().push(OcrWord {
+            figure_rivals,
             bbox: to_original(w.bbox),
             conf: (w.conf / 100.0).clamp(0.0, 1.0),
             letters_conf: w.letters_conf.map(|c| (c / 100.0).clamp(0.0, 1.0)),
@@ -170,6 +201,7 @@ mod tests {
                 .then_some(conf + 2.0),
             symbols: text.chars().map(String::from).collect(),
             rival: None,
+            figure_rivals: Vec::new(),
             text: text.into(),
         }
     }
@@ -214,6 +246,33 @@ mod tests {
         assert_eq!(read.text, "Thương");
         assert_eq!(read.rival.as_deref(), Some("Thượng"));
         assert!((read.rival_conf - 0.40).abs() < 1e-6);
+    }
+
+    #[test]
+    fn figure_rivals_are_placed_in_the_cleaned_word() {
+        let mut w = word(1, 100, 90.0, "..91/01/2096");
+        w.figure_rivals = vec![
+            Rival {
+                at: 2,
+                text: "0".into(),
+                conf: 38.0,
+            },
+            Rival {
+                at: 10,
+                text: "0".into(),
+                conf: 20.0,
+            },
+        ];
+        let page = build_page(vec![w], 1654, 2339, 0.0, |b| b);
+        let read = &page.lines[0].words[0];
+        assert_eq!(read.text, "91/01/2096");
+        let at: Vec<(u32, char)> = read
+            .figure_rivals
+            .iter()
+            .map(|r| (r.at, r.figure))
+            .collect();
+        assert_eq!(at, [(0, '0'), (8, '0')]);
+        assert!((read.figure_rivals[0].conf - 0.38).abs() < 1e-6);
     }
 
     #[test]

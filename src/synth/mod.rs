@@ -74,6 +74,8 @@ pub struct SynthOptions {
     pub dpi: u32,
     /// Folder of the TrueType fonts (see [`render::FONT_DIR`]).
     pub font_dir: PathBuf,
+    /// Faces to use instead of the built-in ones.
+    pub fonts: render::FontChoice,
     /// Register to make books of.
     pub register: String,
     pub degrade: DegradeParams,
@@ -89,6 +91,7 @@ impl SynthOptions {
             seed: 1,
             dpi: 200,
             font_dir: PathBuf::from(render::FONT_DIR),
+            fonts: render::FontChoice::default(),
             register: "KS".into(),
             degrade: DegradeParams::default(),
         }
@@ -150,7 +153,7 @@ pub fn generate(opts: &SynthOptions, schemas: &Schemas) -> Result<SynthSummary, 
     if schemas.editions_of(&opts.register).next().is_none() {
         return Err(SynthError::NoEdition(opts.register.clone()));
     }
-    let fonts = Fonts::load(&opts.font_dir)?;
+    let fonts = Fonts::load_chosen(&opts.font_dir, &opts.fonts)?;
     let scans = prepare_out(&opts.out)?;
 
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
@@ -197,7 +200,7 @@ pub fn generate(opts: &SynthOptions, schemas: &Schemas) -> Result<SynthSummary, 
     let keys: Vec<&str> = register.keys().collect();
     let truth_path = opts.out.join("truth.csv");
     write::write_truth(&truth_path, &keys, &truth)?;
-    write::write_manifest(&opts.out.join(MANIFEST), &manifest(opts, &plans))?;
+    write::write_manifest(&opts.out.join(MANIFEST), &manifest(opts, &plans, &fonts))?;
     Ok(SynthSummary {
         books: plans.iter().map(|p| p.id.clone()).collect(),
         pages,
@@ -232,7 +235,7 @@ fn prepare_out(out: &Path) -> Result<PathBuf, SynthError> {
     Ok(scans)
 }
 
-fn manifest(opts: &SynthOptions, plans: &[BookPlan]) -> write::Manifest {
+fn manifest(opts: &SynthOptions, plans: &[BookPlan], fonts: &Fonts) -> write::Manifest {
     write::Manifest {
         generator: format!("sohoa {}", env!("CARGO_PKG_VERSION")),
         seed: opts.seed,
@@ -249,10 +252,7 @@ fn manifest(opts: &SynthOptions, plans: &[BookPlan]) -> write::Manifest {
                     Storage::Pages => "pages".into(),
                     Storage::Tiff => "tiff".into(),
                 },
-                value_font: render::VALUE_FONTS
-                    .get(p.style.value_font)
-                    .map(|(f, _)| f.to_string())
-                    .unwrap_or_default(),
+                value_font: fonts.value_name(p.style.value_font).to_string(),
                 upper_case_names: p.style.upper_case_names,
             })
             .collect(),

@@ -38,8 +38,18 @@ pub struct FontError {
 pub struct Fonts {
     /// (regular, bold) serif pairs found on this machine.
     pub labels: Vec<(FontVec, FontVec)>,
-    /// Value faces found, with their thinness flag.
-    pub values: Vec<(FontVec, bool)>,
+    /// Value faces found: the file as named, the face, and its thinness flag.
+    pub values: Vec<(String, FontVec, bool)>,
+}
+
+/// Faces chosen on the command line instead of the built-in lists, so that a set can be
+/// typed in fonts the pipeline was never tried on. Relative paths are under the font folder.
+#[derive(Debug, Clone, Default)]
+pub struct FontChoice {
+    /// (regular, bold) pairs for labels and headings.
+    pub labels: Vec<(PathBuf, PathBuf)>,
+    /// Faces the values are typed in.
+    pub values: Vec<PathBuf>,
 }
 
 fn load(path: &Path) -> Result<FontVec, FontError> {
@@ -54,22 +64,46 @@ fn load(path: &Path) -> Result<FontVec, FontError> {
 }
 
 impl Fonts {
-    /// Loads the faces present under `dir`; at least one serif pair is needed.
+    /// Loads the built-in faces present under `dir`; at least one serif pair is needed.
     pub fn load(dir: &Path) -> Result<Fonts, FontError> {
+        Fonts::load_chosen(dir, &FontChoice::default())
+    }
+
+    /// Loads the faces of `choice`, each list falling back to the built-in one when empty.
+    /// A face named on the command line must load; a built-in one may be missing.
+    pub fn load_chosen(dir: &Path, choice: &FontChoice) -> Result<Fonts, FontError> {
         let mut labels = Vec::new();
         let mut first_error = None;
-        for (regular, bold) in LABEL_FONTS {
-            match (load(&dir.join(regular)), load(&dir.join(bold))) {
-                (Ok(r), Ok(b)) => labels.push((r, b)),
-                (Err(e), _) | (_, Err(e)) => {
-                    first_error.get_or_insert(e);
+        if choice.labels.is_empty() {
+            for (regular, bold) in LABEL_FONTS {
+                match (load(&dir.join(regular)), load(&dir.join(bold))) {
+                    (Ok(r), Ok(b)) => labels.push((r, b)),
+                    (Err(e), _) | (_, Err(e)) => {
+                        first_error.get_or_insert(e);
+                    }
                 }
             }
+        } else {
+            for (regular, bold) in &choice.labels {
+                labels.push((load(&dir.join(regular))?, load(&dir.join(bold))?));
+            }
         }
-        let values: Vec<(FontVec, bool)> = VALUE_FONTS
-            .iter()
-            .filter_map(|(f, thin)| load(&dir.join(f)).ok().map(|font| (font, *thin)))
-            .collect();
+        let values: Vec<(String, FontVec, bool)> = if choice.values.is_empty() {
+            VALUE_FONTS
+                .iter()
+                .filter_map(|(f, thin)| {
+                    load(&dir.join(f))
+                        .ok()
+                        .map(|font| (f.to_string(), font, *thin))
+                })
+                .collect()
+        } else {
+            let mut chosen = Vec::new();
+            for f in &choice.values {
+                chosen.push((f.display().to_string(), load(&dir.join(f))?, false));
+            }
+            chosen
+        };
         if labels.is_empty() || values.is_empty() {
             return Err(first_error.unwrap_or(FontError {
                 path: dir.to_path_buf(),
@@ -79,10 +113,15 @@ impl Fonts {
         Ok(Fonts { labels, values })
     }
 
+    /// The file name of a book's value face, as the set's manifest records it.
+    pub fn value_name(&self, value: usize) -> &str {
+        &self.values[value % self.values.len()].0
+    }
+
     /// The faces of one book.
     pub fn for_book(&self, label: usize, value: usize) -> BookFonts<'_> {
         let (regular, bold) = &self.labels[label % self.labels.len()];
-        let (value, thin) = &self.values[value % self.values.len()];
+        let (_, value, thin) = &self.values[value % self.values.len()];
         BookFonts {
             label: regular,
             bold,
@@ -121,24 +160,34 @@ impl BookFonts<'_> {
 
     /// ab_glyph scales by the line height; a type size is an em.
     pub fn scale(&self, face: Face, em: f32) -> PxScale {
-        let font = self.face(face);
-        let upem = font.units_per_em().unwrap_or(1000.0);
-        PxScale::from(em * font.height_unscaled() / upem)
+        scale_of(self.face(face), em)
     }
 
     pub fn width(&self, face: Face, em: f32, text: &str) -> f32 {
-        let font = self.face(face).as_scaled(self.scale(face, em));
-        let mut width = 0.0;
-        let mut previous = None;
+        self.runs(face, em, text)
+            .iter()
+            .map(|(font, scale, run)| run_width(font, *scale, run))
+            .sum()
+    }
+
+    /// The text in runs of one face each, with the scale of that face: a letter the face
+    /// lacks (some monospaced faces have no "ễ") is set in the label face, as a word
+    /// processor substitutes a font for a missing glyph.
+    pub fn runs(&self, face: Face, em: f32, text: &str) -> Vec<(&FontVec, PxScale, String)> {
+        let primary = self.face(face);
+        let mut runs: Vec<(&FontVec, PxScale, String)> = Vec::new();
         for c in text.chars() {
-            let id = font.glyph_id(c);
-            if let Some(p) = previous {
-                width += font.kern(p, id);
+            let font = if primary.glyph_id(c).0 != 0 || c.is_whitespace() {
+                primary
+            } else {
+                self.label
+            };
+            match runs.last_mut() {
+                Some((f, _, run)) if std::ptr::eq(*f, font) => run.push(c),
+                _ => runs.push((font, scale_of(font, em), c.to_string())),
             }
-            width += font.h_advance(id);
-            previous = Some(id);
         }
-        width
+        runs
     }
 
     pub fn ascent(&self, face: Face, em: f32) -> f32 {
@@ -188,16 +237,13 @@ pub fn draw(layout: &PageLayout, fonts: &BookFonts) -> GrayImage {
                     &[0.0]
                 };
                 for dx in strikes {
-                    draw_text(
-                        &mut img,
-                        &mut cache,
-                        fonts.face(*face),
-                        fonts.scale(*face, *em),
-                        *x + dx * em,
-                        *baseline,
-                        text,
-                        *ink,
-                    );
+                    let mut caret = *x + dx * em;
+                    for (font, scale, run) in fonts.runs(*face, *em, text) {
+                        draw_text(
+                            &mut img, &mut cache, font, scale, caret, *baseline, &run, *ink,
+                        );
+                        caret += run_width(font, scale, &run);
+                    }
                 }
             }
             Op::Leader {
@@ -320,6 +366,28 @@ impl GlyphCache {
             })
             .as_ref()
     }
+}
+
+/// The scale that sets `font` at `em` pixels: ab_glyph scales by the line height.
+fn scale_of(font: &FontVec, em: f32) -> PxScale {
+    let upem = font.units_per_em().unwrap_or(1000.0);
+    PxScale::from(em * font.height_unscaled() / upem)
+}
+
+/// Advance of a run of text in one face, kerning included.
+fn run_width(font: &FontVec, scale: PxScale, text: &str) -> f32 {
+    let font = font.as_scaled(scale);
+    let mut width = 0.0;
+    let mut previous = None;
+    for c in text.chars() {
+        let id = font.glyph_id(c);
+        if let Some(p) = previous {
+            width += font.kern(p, id);
+        }
+        width += font.h_advance(id);
+        previous = Some(id);
+    }
+    width
 }
 
 /// Draws text with its baseline at `baseline`, darkening only (ink over ink stays the darker).
