@@ -150,6 +150,14 @@ pub struct OcrPage {
     pub mean_conf: f32,
     /// Share of recognised characters that look like junk (dotted leaders, noise); 0..=1.
     pub junk_ratio: f32,
+    /// Degrees the scan was turned clockwise to stand upright (0, 90, 180, 270): boxes are on
+    /// the page as turned (`preprocess::orientation::Turn::box_on_scan` maps them back).
+    #[serde(default, skip_serializing_if = "is_zero_turn")]
+    pub turned_degrees: u16,
+}
+
+fn is_zero_turn(v: &u16) -> bool {
+    *v == 0
 }
 
 /// Where a field's value came from.

@@ -9,7 +9,8 @@
 use crate::extract::{ExtractParams, Extractor};
 use crate::ingest::{self, Book, Scan};
 use crate::ocr::{OcrConfig, OcrEngine, OcrError};
-use crate::page::{PageKey, PageOutcome, PageResult, PageSource, Stage, StageTimes};
+use crate::page::{OcrPage, PageKey, PageOutcome, PageResult, PageSource, Stage, StageTimes};
+use crate::preprocess::orientation::Turn;
 use crate::preprocess::{self, PreprocessParams};
 use crate::schema::{hex, Schemas};
 use crate::store::{PageStore, StoreError};
@@ -289,6 +290,53 @@ fn failed(stage: Stage, reason: impl Into<String>) -> PageOutcome {
 }
 
 /// Processes one page; never panics. Returns the result and whether it reused stored words.
+/// Reads a page's words: preprocessing and OCR with an engine from the pool.
+struct PageReader<'a> {
+    config: &'a RunConfig,
+    job: &'a Job<'a>,
+    pool: &'a Mutex<Vec<Box<dyn OcrEngine + Send>>>,
+    engines: &'a EngineFactory,
+}
+
+impl PageReader<'_> {
+    /// The words of the scan, turned first when `turn` says so; a failure is the page's
+    /// outcome. `stage` follows the work (for a panic's report) and `times` add up.
+    fn read(
+        &self,
+        gray: &image::GrayImage,
+        turn: Option<Turn>,
+        stage: &mut Stage,
+        times: &mut StageTimes,
+    ) -> Result<OcrPage, PageOutcome> {
+        *stage = Stage::Preprocess;
+        let t = Instant::now();
+        let turned = turn.map(|t| t.apply(gray));
+        let prepared =
+            preprocess::prepare_page(turned.as_ref().unwrap_or(gray), &self.config.preprocess)
+                .map_err(|e| failed(Stage::Preprocess, e.to_string()))?;
+        drop(turned);
+        times.preprocess_ms += t.elapsed().as_millis() as u64;
+        *stage = Stage::Ocr;
+        let t = Instant::now();
+        let engine = self.pool.lock().map(|mut p| p.pop()).unwrap_or(None);
+        let mut engine = match engine {
+            Some(e) => e,
+            None => (self.engines)().map_err(|e| failed(Stage::Ocr, e.to_string()))?,
+        };
+        let read = engine.recognize(&prepared);
+        if let Ok(mut p) = self.pool.lock() {
+            p.push(engine);
+        }
+        times.ocr_ms += t.elapsed().as_millis() as u64;
+        let mut words = read.map_err(|e| failed(Stage::Ocr, e.to_string()))?;
+        words.turned_degrees = turn.map_or(0, Turn::degrees);
+        if let Some(dir) = &self.config.dump {
+            dump_page(dir, self.job.source, &prepared, &words);
+        }
+        Ok(words)
+    }
+}
+
 fn process_one(
     config: &RunConfig,
     job: &Job,
@@ -306,8 +354,27 @@ fn process_one(
     let reextract = reuse_words.is_some();
     let mut stage = Stage::Decode;
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        let ocr = match reuse_words {
-            Some(words) => words,
+        let Some(extractor) = extractors.get(&job.book.meta.register) else {
+            let reason = format!(
+                "book.toml says register = \"{}\", which has no schema in the schemas folder",
+                job.book.meta.register
+            );
+            return (failed(Stage::Extract, reason), None);
+        };
+        let reader = PageReader {
+            config,
+            job,
+            pool,
+            engines,
+        };
+        stage = Stage::Extract;
+        let (ocr, mut entries) = match reuse_words {
+            Some(words) => {
+                let t = Instant::now();
+                let entries = extractor.extract(&words, &job.book.meta);
+                times.extract_ms = t.elapsed().as_millis() as u64;
+                (words, entries)
+            }
             None => {
                 let t = Instant::now();
                 let gray = match ingest::load_page_gray(&config.scans, job.source) {
@@ -315,51 +382,36 @@ fn process_one(
                     Err(e) => return (failed(Stage::Decode, e.to_string()), None),
                 };
                 times.decode_ms = t.elapsed().as_millis() as u64;
-                stage = Stage::Preprocess;
-                let t = Instant::now();
-                let prepared = match preprocess::prepare_page(&gray, &config.preprocess) {
-                    Ok(p) => p,
-                    Err(e) => return (failed(Stage::Preprocess, e.to_string()), None),
+                let ocr = match reader.read(&gray, None, &mut stage, &mut times) {
+                    Ok(ocr) => ocr,
+                    Err(failure) => return (failure, None),
                 };
-                drop(gray);
-                times.preprocess_ms = t.elapsed().as_millis() as u64;
-                stage = Stage::Ocr;
+                stage = Stage::Extract;
                 let t = Instant::now();
-                let engine = pool.lock().map(|mut p| p.pop()).unwrap_or(None);
-                let mut engine = match engine {
-                    Some(e) => e,
-                    None => match engines() {
-                        Ok(e) => e,
-                        Err(e) => return (failed(Stage::Ocr, e.to_string()), None),
-                    },
-                };
-                let read = engine.recognize(&prepared);
-                if let Ok(mut p) = pool.lock() {
-                    p.push(engine);
-                }
-                times.ocr_ms = t.elapsed().as_millis() as u64;
-                match read {
-                    Ok(words) => {
-                        if let Some(dir) = &config.dump {
-                            dump_page(dir, job.source, &prepared, &words);
+                let mut entries = extractor.extract(&ocr, &job.book.meta);
+                times.extract_ms += t.elapsed().as_millis() as u64;
+                let mut ocr = ocr;
+                // A page with no entry may have been scanned sideways or upside down.
+                if entries.is_empty() {
+                    for &turn in Turn::candidates(gray.width(), gray.height()) {
+                        let Ok(turned) = reader.read(&gray, Some(turn), &mut stage, &mut times)
+                        else {
+                            continue;
+                        };
+                        let t = Instant::now();
+                        let found = extractor.extract(&turned, &job.book.meta);
+                        times.extract_ms += t.elapsed().as_millis() as u64;
+                        if !found.is_empty() {
+                            (ocr, entries) = (turned, found);
+                            break;
                         }
-                        words
                     }
-                    Err(e) => return (failed(Stage::Ocr, e.to_string()), None),
                 }
+                (ocr, entries)
             }
         };
-        stage = Stage::Extract;
-        let t = Instant::now();
-        let Some(extractor) = extractors.get(&job.book.meta.register) else {
-            let reason = format!(
-                "book.toml says register = \"{}\", which has no schema in the schemas folder",
-                job.book.meta.register
-            );
-            return (failed(Stage::Extract, reason), Some(ocr));
-        };
-        let mut entries = extractor.extract(&ocr, &job.book.meta);
         stage = Stage::Validate;
+        let t = Instant::now();
         for entry in &mut entries {
             validate_entry(
                 entry,
@@ -369,7 +421,7 @@ fn process_one(
                 &config.validate,
             );
         }
-        times.extract_ms = t.elapsed().as_millis() as u64;
+        times.extract_ms += t.elapsed().as_millis() as u64;
         (PageOutcome::Done { entries }, Some(ocr))
     }));
     let (outcome, ocr) = match outcome {

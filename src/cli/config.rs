@@ -135,11 +135,15 @@ impl Progress for Display {
         if self.lines {
             match &r.outcome {
                 PageOutcome::Done { entries } => eprintln!(
-                    "page {} ({}): {} entr{}",
+                    "page {} ({}): {} entr{}{}",
                     r.source.key,
                     r.source.file,
                     entries.len(),
-                    if entries.len() == 1 { "y" } else { "ies" }
+                    if entries.len() == 1 { "y" } else { "ies" },
+                    match r.ocr.as_ref().map_or(0, |o| o.turned_degrees) {
+                        0 => String::new(),
+                        d => format!(" (scanned turned; read after turning it {d} degrees)"),
+                    }
                 ),
                 PageOutcome::Failed { stage, reason } => eprintln!(
                     "page {} ({}): FAILED at {}: {}",

@@ -87,6 +87,10 @@ pub struct Report {
     /// Pages read without error on which no entry was found (covers, blank pages, or a
     /// layout sohoa did not recognise): worth a look.
     pub pages_without_entries: Vec<String>,
+    /// Pages scanned sideways or upside down, read after turning them: `book:page` and the
+    /// degrees turned clockwise. Worth rescanning before delivery.
+    #[serde(default)]
+    pub turned_pages: Vec<(String, u16)>,
     /// How often each finding code occurs.
     pub findings: BTreeMap<String, usize>,
     pub throughput: Throughput,
@@ -146,6 +150,10 @@ impl Report {
                     r.pages.processed += 1;
                     if entries.is_empty() {
                         r.pages_without_entries.push(p.source.key.to_string());
+                    }
+                    let turned = p.ocr.as_ref().map_or(0, |o| o.turned_degrees);
+                    if turned != 0 {
+                        r.turned_pages.push((p.source.key.to_string(), turned));
                     }
                     for e in entries {
                         r.entries.add(e.status);
@@ -224,6 +232,18 @@ impl Report {
                 s,
                 "  page {}:{} ({}) failed at {}: {}",
                 p.book_id, p.page, p.file, p.stage, p.reason
+            );
+        }
+        if !self.turned_pages.is_empty() {
+            let pages: Vec<String> = self
+                .turned_pages
+                .iter()
+                .map(|(page, degrees)| format!("{page} ({degrees} degrees)"))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  scanned turned, read after turning: {}",
+                pages.join(", ")
             );
         }
         if !self.pages_without_entries.is_empty() {

@@ -183,6 +183,7 @@ pub fn build_page(
         } else {
             junk_chars as f32 / total_chars as f32
         },
+        turned_degrees: 0,
     }
 }
 

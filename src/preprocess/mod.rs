@@ -4,6 +4,7 @@
 
 mod background;
 mod leaders;
+pub mod orientation;
 mod skew;
 
 use crate::page::BBox;

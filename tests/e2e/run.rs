@@ -185,3 +185,67 @@ fn bad_usage_exits_2_and_missing_scans_folder_exits_1() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("nope"), "{}", stderr(&o));
 }
+
+#[test]
+fn pages_scanned_upside_down_or_sideways_are_turned_and_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set");
+    let scans = synth(&set, 1, 2, "clean", 77);
+    let pages = page_files(&first_book(&scans));
+    for (file, degrees) in pages.iter().zip([180u16, 90]) {
+        let page = image::open(file).unwrap();
+        let turned = if degrees == 180 {
+            page.rotate180()
+        } else {
+            page.rotate90()
+        };
+        turned.save(file).unwrap();
+    }
+
+    let out = dir.path().join("out");
+    let o = run(&scans, &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rep = report(&out);
+    let turned: Vec<u64> = rep["turned_pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t[1].as_u64().unwrap())
+        .collect();
+    // Turned back upright: a page scanned a quarter turn clockwise takes three more.
+    assert_eq!(turned, [180, 270]);
+    assert!(rep["pages_without_entries"].as_array().unwrap().is_empty());
+    let truth: Vec<csv::StringRecord> = csv::Reader::from_path(set.join("truth.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .collect();
+    let read = records(&out);
+    assert_eq!(read.len(), truth.len());
+    let name_at = |header: &csv::StringRecord| header.iter().position(|h| h == "nksHoTen").unwrap();
+    let truth_names: Vec<String> = {
+        let h = csv::Reader::from_path(set.join("truth.csv"))
+            .unwrap()
+            .headers()
+            .unwrap()
+            .clone();
+        truth.iter().map(|r| r[name_at(&h)].to_string()).collect()
+    };
+    let read_names: Vec<String> = {
+        let h = csv::Reader::from_path(out.join("records/KS.csv"))
+            .unwrap()
+            .headers()
+            .unwrap()
+            .clone();
+        read.iter().map(|r| r[name_at(&h)].to_string()).collect()
+    };
+    let same = truth_names
+        .iter()
+        .zip(&read_names)
+        .filter(|(a, b)| a == b)
+        .count();
+    assert!(
+        same + 1 >= truth_names.len(),
+        "{read_names:?} vs {truth_names:?}"
+    );
+}
