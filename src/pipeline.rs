@@ -290,6 +290,10 @@ fn failed(stage: Stage, reason: impl Into<String>) -> PageOutcome {
 }
 
 /// Processes one page; never panics. Returns the result and whether it reused stored words.
+/// A page of upright shape without entries is read again upside down only when it holds this
+/// many words: fewer make a blank page, not a form turned over.
+const WORDS_WORTH_TURNING: usize = 20;
+
 /// Reads a page's words: preprocessing and OCR with an engine from the pool.
 struct PageReader<'a> {
     config: &'a RunConfig,
@@ -391,8 +395,12 @@ fn process_one(
                 let mut entries = extractor.extract(&ocr, &job.book.meta);
                 times.extract_ms += t.elapsed().as_millis() as u64;
                 let mut ocr = ocr;
-                // A page with no entry may have been scanned sideways or upside down.
-                if entries.is_empty() {
+                // A page with no entry may have been scanned sideways or upside down; an
+                // upright-shaped one with hardly any words is blank, and turning it would not
+                // help (a sideways page gives few words as scanned).
+                let words: usize = ocr.lines.iter().map(|l| l.words.len()).sum();
+                let sideways = gray.width() > gray.height();
+                if entries.is_empty() && (sideways || words >= WORDS_WORTH_TURNING) {
                     for &turn in Turn::candidates(gray.width(), gray.height()) {
                         let Ok(turned) = reader.read(&gray, Some(turn), &mut stage, &mut times)
                         else {
