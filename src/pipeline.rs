@@ -290,6 +290,15 @@ fn failed(stage: Stage, reason: impl Into<String>) -> PageOutcome {
 }
 
 /// Processes one page; never panics. Returns the result and whether it reused stored words.
+/// How many values a page's entries hold that were read on the page.
+fn values_read(entries: &[crate::page::Entry]) -> usize {
+    entries
+        .iter()
+        .flat_map(|e| e.fields.values())
+        .filter(|f| f.source == crate::page::ValueSource::Page && !f.value.is_empty())
+        .count()
+}
+
 /// A page of upright shape without entries is read again upside down only when it holds this
 /// many words: fewer make a blank page, not a form turned over.
 const WORDS_WORTH_TURNING: usize = 20;
@@ -401,6 +410,9 @@ fn process_one(
                 let words: usize = ocr.lines.iter().map(|l| l.words.len()).sum();
                 let sideways = gray.width() > gray.height();
                 if entries.is_empty() && (sideways || words >= WORDS_WORTH_TURNING) {
+                    // Each turn worth trying is read; the one whose entries hold the most
+                    // values wins (an upside-down reading can stumble on a label or two).
+                    let mut best = 0;
                     for &turn in Turn::candidates(gray.width(), gray.height()) {
                         let Ok(turned) = reader.read(&gray, Some(turn), &mut stage, &mut times)
                         else {
@@ -409,9 +421,10 @@ fn process_one(
                         let t = Instant::now();
                         let found = extractor.extract(&turned, &job.book.meta);
                         times.extract_ms += t.elapsed().as_millis() as u64;
-                        if !found.is_empty() {
+                        let values = values_read(&found);
+                        if values > best {
+                            best = values;
                             (ocr, entries) = (turned, found);
-                            break;
                         }
                     }
                 }

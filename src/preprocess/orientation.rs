@@ -1,7 +1,8 @@
 //! Pages fed to the scanner sideways or upside down. A page that yields no entry as scanned is
 //! read again turned: upside down when it stands upright in shape, a quarter turn either way
-//! when it lies on its side (a portrait form scanned landscape). Boxes stay on the page as
-//! turned upright; [`Turn::box_on_scan`] maps one back onto the scan as it is stored.
+//! when it lies on its side (a portrait form scanned landscape), keeping the turn whose entries
+//! hold the most values. Boxes stay on the page as turned upright; [`Turn::box_on_scan`] maps
+//! one back onto the scan as it is stored.
 
 use crate::page::BBox;
 use image::{imageops, GrayImage};
