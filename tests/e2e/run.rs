@@ -215,30 +215,9 @@ fn pages_scanned_upside_down_or_sideways_are_turned_and_read() {
     // Turned back upright: a page scanned a quarter turn clockwise takes three more.
     assert_eq!(turned, [180, 270]);
     assert!(rep["pages_without_entries"].as_array().unwrap().is_empty());
-    let truth: Vec<csv::StringRecord> = csv::Reader::from_path(set.join("truth.csv"))
-        .unwrap()
-        .records()
-        .map(|r| r.unwrap())
-        .collect();
-    let read = records(&out);
-    assert_eq!(read.len(), truth.len());
-    let name_at = |header: &csv::StringRecord| header.iter().position(|h| h == "nksHoTen").unwrap();
-    let truth_names: Vec<String> = {
-        let h = csv::Reader::from_path(set.join("truth.csv"))
-            .unwrap()
-            .headers()
-            .unwrap()
-            .clone();
-        truth.iter().map(|r| r[name_at(&h)].to_string()).collect()
-    };
-    let read_names: Vec<String> = {
-        let h = csv::Reader::from_path(out.join("records/KS.csv"))
-            .unwrap()
-            .headers()
-            .unwrap()
-            .clone();
-        read.iter().map(|r| r[name_at(&h)].to_string()).collect()
-    };
+    let truth_names = column(&set.join("truth.csv"), "nksHoTen");
+    let read_names = column(&out.join("records/KS.csv"), "nksHoTen");
+    assert_eq!(read_names.len(), truth_names.len());
     let same = truth_names
         .iter()
         .zip(&read_names)

@@ -105,3 +105,15 @@ pub fn page_files(book: &Path) -> Vec<PathBuf> {
     });
     files
 }
+
+/// The values of one column of a CSV file with a header, in row order.
+pub fn column(file: &Path, name: &str) -> Vec<String> {
+    let mut rdr = csv::Reader::from_path(file).expect("CSV file");
+    let at = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == name)
+        .expect("column present");
+    rdr.records().map(|r| r.unwrap()[at].to_string()).collect()
+}
