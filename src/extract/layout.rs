@@ -228,10 +228,17 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 }
                 // A colon read as a letter ("tên chai.", "Quan hệt") is believed only when the
                 // label without that letter is a close match, and a closer one than with it.
+                // Nor when the label stands whole before that word ("...tạm trú. Thị trấn"):
+                // the word's last letters are the value's, not a colon.
+                let whole_before = k > 1
+                    && lexicon
+                        .best_label(&span_compact(&tokens[start..j]))
+                        .is_some_and(|(l, s)| l == label && s >= sim);
                 if tail > 0
                     && (form.compact.chars().count() < params.misread_colon_label_chars
                         || sim < params.misread_colon_similarity
                         || as_read.is_some_and(|(_, s)| s >= sim)
+                        || whole_before
                         || (start > 0 && form.is_register_level() && sim < 1.0))
                 {
                     continue;

@@ -292,3 +292,18 @@ fn a_place_takes_the_other_reading_that_names_the_books_own_ward() {
         "Tổ 24, Phường 8, quận Gò Vấp"
     );
 }
+
+#[test]
+fn a_label_ending_in_a_stop_keeps_the_first_word_of_its_value() {
+    // "trú." then "Thị trấn": the "hị" of "Thị" is no misread colon of the label.
+    let lines = [
+        "Số: 12 Quyển số: 01/2016",
+        "Họ, chữ đệm, tên người cha: Vàng Văn Máy",
+        "Nơithườngtrútạm trú. Thị trấn Đồng Văn, huyện Đồng Văn",
+    ];
+    let entries = extractor().extract(&page(&lines), &book());
+    assert_eq!(
+        raw(&entries[0], "chaNoiCuTru"),
+        Some("Thị trấn Đồng Văn, huyện Đồng Văn")
+    );
+}

@@ -120,6 +120,15 @@ pub fn parse_date(raw: &str) -> Option<(PartialDate, f32)> {
             let date = PartialDate::full(d.parse().ok()?, m.parse().ok()?, year);
             Some((date, if short { FIT_SHORT_YEAR } else { base }))
         }
+        // "17.042022": the separator between month and year lost.
+        [d, my] if d.len() <= 2 && my.len() == 6 => {
+            let date = PartialDate::full(
+                d.parse().ok()?,
+                my[..2].parse().ok()?,
+                my[2..].parse().ok()?,
+            );
+            Some((date, base * 0.9))
+        }
         [m, y] if m.len() <= 2 => {
             let (year, short) = year_of(y)?;
             let date = PartialDate::month_year(m.parse().ok()?, year);
@@ -293,10 +302,16 @@ mod tests {
     #[test]
     fn a_misread_last_word_of_the_year_leaves_the_date_in_doubt() {
         let (date, fit) =
-            parse_date_words("ngày hai mươi lăm tháng năm năm một nghìn chín trăm tám mươi lắăm")
+            parse_date_words("ngày hai mươi lăm tháng năm năm một nghìn chín trăm tám mươi lxm")
                 .unwrap();
         assert_eq!(date.to_template(), "25.05.1980");
         assert!(fit <= FIT_LEFTOVER);
+        // A vowel read twice ("lắăm") is the word once, with a little doubt.
+        let (date, fit) =
+            parse_date_words("ngày hai mươi lăm tháng năm năm một nghìn chín trăm tám mươi lắăm")
+                .unwrap();
+        assert_eq!(date.to_template(), "25.05.1985");
+        assert!(fit < 1.0);
         let (_, fit) = parse_date_words(
             "ngày hai mươi lăm tháng năm năm một nghìn chín trăm tám mươi lăm (1985)",
         )
@@ -330,6 +345,7 @@ mod tests {
         assert_eq!(d("J995").as_deref(), Some("1995"));
         assert_eq!(d("2O16").as_deref(), Some("2016"));
         assert_eq!(d("0303 2003").as_deref(), Some("03.03.2003"));
+        assert_eq!(d("17.042022").as_deref(), Some("17.04.2022"));
         assert_eq!(d("2304 1994").as_deref(), Some("23.04.1994"));
     }
 

@@ -2,7 +2,7 @@
 //! shape of Vietnamese syllables, and the commonest family names restored when OCR loses a
 //! mark on capitals ("NGUYÊN" for "NGUYỄN", domain reference 8.5).
 
-use crate::text::{fold, fold_compact, nfc, squash_spaces, title_case};
+use crate::text::{fold, fold_compact, nfc, title_case};
 use unicode_normalization::UnicodeNormalization;
 
 /// Family names whose folded form almost always means this spelling (domain reference 8.2).
@@ -54,6 +54,35 @@ pub fn is_syllable(word: &str) -> bool {
     })
 }
 
+/// A capital split from the rest of its word by a speck, a stop or a space ("L.ương",
+/// "C'ảnh", "Nghi L ộc": a wide capital's foot or serif read apart) joined again, when the
+/// whole is a syllable. An apostrophe before a capital ("H'Hen") or before letters that make
+/// no syllable with the capital ("H'mông") is part of a name and stays.
+pub fn mend_split_capitals(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        out.push(c);
+        let opens_word = i == 0 || !chars[i - 1].is_alphabetic();
+        let lone_capital = c.is_uppercase() && opens_word;
+        if lone_capital && matches!(chars.get(i + 1), Some('.' | '\'' | '’' | ' ')) {
+            let rest: String = chars[i + 2..]
+                .iter()
+                .take_while(|c| c.is_alphabetic())
+                .collect();
+            let lower_rest = rest.chars().next().is_some_and(char::is_lowercase);
+            if lower_rest && is_syllable(&format!("{c}{rest}")) {
+                i += 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
 /// A word of letters only that is no Vietnamese syllable ("Trạmy", "hnuyện"): a misreading,
 /// a foreign word or an abbreviation, for the caller to tell apart.
 pub fn is_odd_word(word: &str) -> bool {
@@ -86,6 +115,20 @@ fn shape_fit(words: &[String]) -> f32 {
 /// repairs leave (before [`shape_fit`]).
 fn clean_name(raw: &str) -> (Vec<String>, f32) {
     let raw = nfc(raw);
+    let mended = mend_split_capitals(&raw);
+    // Words typed without a space read glued ("MaThịVi", "MùaA"): a capital after a
+    // lower-case letter opens a new word.
+    let mut unglued = String::with_capacity(mended.len());
+    let mut prev_lower = false;
+    for c in mended.chars() {
+        if c.is_uppercase() && prev_lower {
+            unglued.push(' ');
+        }
+        prev_lower = c.is_lowercase();
+        unglued.push(c);
+    }
+    let split_mended = unglued != raw;
+    let raw = unglued;
     let chars: Vec<char> = raw.chars().collect();
     let letter_at = |i: usize| chars.get(i).is_some_and(|c| crate::text::is_letter(*c));
     // A zero touching letters is the letter O ("0anh" is "Oanh"): no name holds a figure.
@@ -94,32 +137,47 @@ fn clean_name(raw: &str) -> (Vec<String>, f32) {
         .enumerate()
         .map(|(i, &c)| match c {
             '0' if letter_at(i + 1) || (i > 0 && letter_at(i - 1)) => 'O',
+            // A one opening a word is a lower-case L ("1ê" is "lê"; the word takes its
+            // capital below).
+            '1' if letter_at(i + 1) && !(i > 0 && letter_at(i - 1)) => 'l',
             c if crate::text::is_letter(c) => c,
             _ => ' ',
         })
         .collect();
-    let mut words: Vec<String> = squash_spaces(&cleaned)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(title_case)
-        .collect();
-    if words.is_empty() {
-        return (words, 0.0);
-    }
-    let mut fit: f32 = if cleaned.trim() == raw.trim() {
+    let mut read: Vec<&str> = cleaned.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut fit: f32 = if cleaned.trim() == raw.trim() && !split_mended {
         1.0
     } else {
         0.9
     };
+    // Names are typed with capitals ("Nguyễn Văn An" or "NGUYỄN VĂN AN"): short or garbled
+    // lower-case words after three capitalised ones ("Nguyễn Chí Tài cu", "Lê Diệu Ngọ c c")
+    // are leader or stain remnants read as letters. A given name that lost its capital
+    // ("Văn sáng") is a longer syllable, and is kept.
+    let opens_lower = |w: &&str| w.chars().next().is_some_and(char::is_lowercase);
+    let capitalised = read.iter().take_while(|w| !opens_lower(w)).count();
+    let remnant = |w: &&str| w.chars().count() <= 3 || !is_syllable(w);
+    let tail = &read[capitalised..];
+    if capitalised >= 3 && !tail.is_empty() && tail.iter().all(|w| opens_lower(w) && remnant(w)) {
+        read.truncate(capitalised);
+        fit = fit.min(FIT_TRAILING_JUNK);
+    }
+    let mut words: Vec<String> = read.into_iter().map(title_case).collect();
+    if words.is_empty() {
+        return (words, 0.0);
+    }
     // Specks read as letters after the name ("Hồ Văn Cảnh Mm"): a short non-syllable at the
     // end is not part of it.
+    // A lone unmarked letter there ("Nguyễn Minh An U") is one too; "A" and "Y" are names
+    // ("Giàng A", "Nguyễn Thị Y").
     while words.len() > 2
-        && words
-            .last()
-            .is_some_and(|w| w.chars().count() <= 2 && !is_syllable(w))
+        && words.last().is_some_and(|w| {
+            let n = w.chars().count();
+            (n <= 2 && !is_syllable(w)) || (n == 1 && w.is_ascii() && w != "Y" && w != "A")
+        })
     {
         words.pop();
-        fit = fit.min(0.85);
+        fit = fit.min(FIT_TRAILING_JUNK);
     }
     // "Thị" is the middle name of most women; "Thi" there is nearly always a lost dot.
     if words.len() >= 3 && words[1] == "Thi" {
@@ -153,6 +211,10 @@ fn marks_only_lost(read: &str, known: &str) -> bool {
         at.map(|i| known_marks.remove(i)).is_some()
     })
 }
+
+/// Fit of a name read with specks or remnants after it: what is left is likely the name, for
+/// a person to confirm.
+const FIT_TRAILING_JUNK: f32 = 0.85;
 
 /// Fit of a name with a vowel read twice ("TRẦÂN"): a repair, left for review.
 const FIT_UNDOUBLED: f32 = 0.8;
@@ -268,6 +330,10 @@ impl NameWords {
         let glued = (1..chars.len()).find_map(|at| {
             let first: String = chars[..at].iter().collect();
             let second = title_case(&chars[at..].iter().collect::<String>());
+            // "ILê": a speck or a rule's end read as a capital glued before a known word.
+            if at == 1 && first != "A" && first != "Y" && self.is_known(&second) {
+                return Some(vec![second]);
+            }
             let both = is_syllable(&first) && is_syllable(&second);
             (both && (self.is_known(&first) || self.is_known(&second))).then(|| vec![first, second])
         });
@@ -434,6 +500,19 @@ mod tests {
 
     #[test]
     fn a_speck_after_the_name_is_dropped() {
+        let (n, _) = normalize_name("Nguyễn Chí Tài cu");
+        assert_eq!(n, "Nguyễn Chí Tài");
+        let (n, _) = normalize_name("Lê Diệu Ngọ c c cu");
+        assert_eq!(n, "Lê Diệu Ngọ");
+        let (n, _) = normalize_name("Nguyễn Minh An U");
+        assert_eq!(n, "Nguyễn Minh An");
+        let (n, _) = normalize_name("Nguyễn Thị Y");
+        assert_eq!(n, "Nguyễn Thị Y");
+        // A given name that lost its capital stays.
+        let (n, _) = normalize_name("Nguyễn Văn sáng");
+        assert_eq!(n, "Nguyễn Văn Sáng");
+        let (n, _) = normalize_name("Nguyễn Thị Thanh xuân");
+        assert_eq!(n, "Nguyễn Thị Thanh Xuân");
         let (n, fit) = normalize_name("Hồ Văn Cảnh Mm");
         assert_eq!(n, "Hồ Văn Cảnh");
         assert!(fit < 0.9);
@@ -505,6 +584,17 @@ mod tests {
         assert_eq!(words.normalize("MaiThị Diệu").0, "Mai Thị Diệu");
         assert_eq!(words.normalize("Đoàn Thị Irinh").0, "Đoàn Thị Trinh");
         assert_eq!(words.normalize("Nguyễn Thị 0anh").0, "Nguyễn Thị Oanh");
+        // A stray capital glued before a family name; a one read for the L of one.
+        assert_eq!(words.normalize("INGUYỄN Thị Ánh").0, "Nguyễn Thị Ánh");
+        assert_eq!(words.normalize("1ê Thị Ánh").0, "Lê Thị Ánh");
+        // A capital read apart from its word; words typed without a space.
+        assert_eq!(words.normalize("L.ương Thị Ánh").0, "Lương Thị Ánh");
+        assert_eq!(words.normalize("Lê Quốc C'ảnh").0, "Lê Quốc Cảnh");
+        assert_eq!(words.normalize("MaThịVi").0, "Ma Thị Vi");
+        assert_eq!(words.normalize("Mùa A Dình").0, "Mùa A Dình");
+        assert_eq!(words.normalize("MùaA Dình").0, "Mùa A Dình");
+        assert_eq!(mend_split_capitals("Ksor H'Bia"), "Ksor H'Bia");
+        assert_eq!(mend_split_capitals("huyện Nghi L ộc"), "huyện Nghi Lộc");
         let words = NameWords::new(&["Nguyễn".to_string()], &["Quốc".to_string()]);
         assert_eq!(
             words.normalize("Nguyễn 0uốc Khương").0,

@@ -48,6 +48,15 @@ pub fn number_word(token: &str) -> Option<(NumberWord, bool)> {
     if let Some((_, w)) = WORDS.iter().find(|(s, _)| *s == t) {
         return Some((*w, false));
     }
+    // A letter read twice ("lắăm", a mark read as a second vowel): no number word doubles one.
+    let mut letters: Vec<char> = t.chars().collect();
+    letters.dedup();
+    let single: String = letters.into_iter().collect();
+    if single != t {
+        if let Some((_, w)) = WORDS.iter().find(|(s, _)| *s == single) {
+            return Some((*w, true));
+        }
+    }
     if t.chars().count() >= 4 {
         let close: Vec<&NumberWord> = WORDS
             .iter()
@@ -140,5 +149,6 @@ mod tests {
         assert_eq!(number_word("nghln"), Some((NumberWord::Thousand, true)));
         assert_eq!(number_word("trăm,"), Some((NumberWord::Hundred, false)));
         assert_eq!(number_word("xyz"), None);
+        assert_eq!(number_word("lắăm"), Some((NumberWord::Digit(5), true)));
     }
 }

@@ -182,6 +182,17 @@ impl PlaceNames {
                 .or_else(|| self.lookup(unit, name))
         };
         let mut changed = false;
+        let rejoined = rejoin_split_names(text, |name| {
+            local
+                .as_ref()
+                .and_then(|l| l.lookup_any_level(name))
+                .or_else(|| find("tinh", name))
+                .is_some()
+        });
+        if rejoined != text {
+            changed = true;
+        }
+        let text = rejoined.as_str();
         let count = text.split(',').count();
         let segments: Vec<String> = text
             .split(',')
@@ -246,14 +257,48 @@ fn garbled_province<'a>(
     let words: Vec<&str> = segment.split(' ').collect();
     (0..words.len().saturating_sub(1)).find_map(|i| {
         let f = fold(words[i]);
-        let near = (f.chars().count() == 4 && strsim::levenshtein(&f, "tinh") == 1)
+        // "lỉnh", "Ltỉnh": one letter wrong or one too many.
+        let near = ((4..=5).contains(&f.chars().count()) && strsim::levenshtein(&f, "tinh") == 1)
             // "ủnh", "nh": its first letters lost.
             || (f.ends_with("nh") && f.chars().count() <= 3);
-        let known = find("tinh", &words[i + 1..].join(" ")).filter(|_| near)?;
+        if !near {
+            return None;
+        }
+        let name = words[i + 1..].join(" ");
+        // "OQuảng Bình": a speck read as a capital glued before the name's own.
+        let glued_capital = name.chars().take(2).all(char::is_uppercase);
+        let known = find("tinh", &name).or_else(|| {
+            let unglued: String = name.chars().skip(1).collect();
+            glued_capital.then(|| find("tinh", &unglued)).flatten()
+        })?;
         let before = words[..i].join(" ");
         let unit = if i == 0 { "tỉnh" } else { " tỉnh" };
         Some(format!("{before}{unit} {known}"))
     })
+}
+
+/// "Lệ Thủy, Quảng, Bình": two segments without unit words that make one known name when
+/// joined (a stop or comma read between its words) are one segment again.
+fn rejoin_split_names(text: &str, known: impl Fn(&str) -> bool) -> String {
+    let segments: Vec<&str> = text.split(',').collect();
+    let mut out: Vec<String> = Vec::with_capacity(segments.len());
+    let mut i = 0;
+    while i < segments.len() {
+        let (a, b) = (segments[i].trim(), segments.get(i + 1).map(|s| s.trim()));
+        if let Some(b) = b {
+            let joined = format!("{a} {b}");
+            let bare = |s: &str| split_unit(s).is_none() && !s.is_empty();
+            if bare(a) && bare(b) && !known(a) && !known(b) && known(&joined) {
+                let lead = &segments[i][..segments[i].len() - segments[i].trim_start().len()];
+                out.push(format!("{lead}{joined}"));
+                i += 2;
+                continue;
+            }
+        }
+        out.push(segments[i].to_string());
+        i += 1;
+    }
+    out.join(",")
 }
 
 /// How many comma-separated segments of `text` name one of the book's own units as the
@@ -343,7 +388,8 @@ fn split_unit(segment: &str) -> Option<(String, String)> {
 /// Bàng"), and the value opens with a capital. Abbreviations ("TP.HCM", "P.5") keep their
 /// stop. True when something changed.
 pub fn tidy_address(text: &str) -> (String, bool) {
-    let chars: Vec<char> = text.chars().collect();
+    let mended = crate::normalize::names::mend_split_capitals(text);
+    let chars: Vec<char> = mended.chars().collect();
     // An address written without unit words ("Hải Sơn, Vạn Ninh, Khánh Hòa") separates its
     // names by commas only: a stop between two names there is a comma read as a stop.
     let folded: Vec<String> = text
@@ -369,7 +415,7 @@ pub fn tidy_address(text: &str) -> (String, bool) {
             }
             ',' | '„' | '‚' if next.is_some_and(char::is_alphabetic) => out.push_str(", "),
             '„' | '‚' => out.push(','),
-            '.' | ',' if matches!(next, Some(',') | Some('.')) => {
+            '.' | ',' if matches!(next, Some(',' | '.' | '„' | '‚')) => {
                 // ",." ".," ",,": one comma, then a space before the next word.
                 out.push(',');
                 if chars.get(i + 2).is_some_and(|c| c.is_alphanumeric()) {
@@ -435,7 +481,7 @@ pub fn tidy_address(text: &str) -> (String, bool) {
         }
         i += 1;
     }
-    let out = opening_unit(&out);
+    let out = opening_unit(stray_opening(&out));
     let out = unglue_numbers(&out);
     let out = unglue_units(&out);
     let out = comma_before_units(&out);
@@ -444,14 +490,38 @@ pub fn tidy_address(text: &str) -> (String, bool) {
     (out, changed)
 }
 
+/// "( Bệnh viện ...", "- Xóm 3": a mark before the first word, a bracket never closed, is a
+/// speck or the end of the leader.
+fn stray_opening(text: &str) -> &str {
+    let start = text
+        .char_indices()
+        .find(|(_, c)| c.is_alphanumeric())
+        .map_or(text.len(), |(i, _)| i);
+    let lead = &text[..start];
+    if lead.contains('(') && text.contains(')') {
+        return text;
+    }
+    &text[start..]
+}
+
 /// "rhôn Quyết Tiến" is "Thôn Quyết Tiến": an address opening with a word that is no
-/// Vietnamese syllable, one letter from a hamlet's unit word, before a name.
+/// Vietnamese syllable, one letter from a hamlet's unit word, before a name. "TỔ 14" in an
+/// address otherwise in lower case is "Tổ 14".
 fn opening_unit(text: &str) -> String {
     const HAMLET_UNITS: &[(&str, &str)] = &[("thon", "Thôn"), ("xom", "Xóm"), ("khom", "Khóm")];
     let Some((first, rest)) = text.split_once(' ') else {
         return text.to_string();
     };
     let f = fold(first);
+    let shouted = first.chars().count() >= 2
+        && first.chars().all(char::is_uppercase)
+        && rest.chars().any(char::is_lowercase);
+    if shouted && NUMBERED_UNITS.contains(&f.as_str()) {
+        let mut letters = first.chars();
+        let head: String = letters.next().into_iter().collect();
+        let tail: String = letters.flat_map(char::to_lowercase).collect();
+        return format!("{head}{tail} {rest}");
+    }
     let names_follow = rest.chars().next().is_some_and(char::is_uppercase);
     let unit = HAMLET_UNITS
         .iter()
@@ -649,6 +719,16 @@ mod tests {
         assert_eq!(v, "Phường 6, Thành phố Hồ Chí Minh");
         let (v, _) = names().correct("huyện Long Thành, Lỉnh Bình Dương", None);
         assert_eq!(v, "huyện Long Thành, tỉnh Bình Dương");
+        let (v, _) = names().correct("huyện Lệ Thủy, Ltỉnh Quảng Bình", None);
+        assert_eq!(v, "huyện Lệ Thủy, tỉnh Quảng Bình");
+        let (v, _) = names().correct("huyện Lệ Thủy, Lĩnh OQuảng Bình", None);
+        assert_eq!(v, "huyện Lệ Thủy, tỉnh Quảng Bình");
+        // A stop read between the words of a province: one name again; an unknown hamlet
+        // split the same way is left as read.
+        let (v, _) = names().correct("Xóm 13, Mỹ Thọ, Lệ Thủy, Quảng, Bình", None);
+        assert_eq!(v, "Xóm 13, Mỹ Thọ, Lệ Thủy, Quảng Bình");
+        let (v, _) = names().correct("Thôn Tiền, Phong, Mỹ Thọ", None);
+        assert_eq!(v, "Thôn Tiền, Phong, Mỹ Thọ");
         // A word one letter from "tỉnh" before an unknown name is left alone.
         let (v, changed) = names().correct("xã An Hòa, Linh Xuân", None);
         assert!(!changed);
@@ -765,6 +845,10 @@ mod tests {
             "Trung tâm Y tế huyện Đức Thọ"
         );
         assert_eq!(t("Ấp 3. Xã Tân Phú"), "Ấp 3, Xã Tân Phú");
+        assert_eq!(t("Khu phố 5,„ Bố Trạch"), "Khu phố 5, Bố Trạch");
+        assert_eq!(t("TỔ 14, thị trấn Lệ Thủy"), "Tổ 14, thị trấn Lệ Thủy");
+        assert_eq!(t("( Bệnh viện Đa khoa"), "Bệnh viện Đa khoa");
+        assert_eq!(t("(Cũ) Xóm 3"), "(Cũ) Xóm 3");
         assert_eq!(
             t("Hải Sơn. Vạn Ninh, Khánh Hòa"),
             "Hải Sơn, Vạn Ninh, Khánh Hòa"

@@ -16,7 +16,8 @@ use std::time::Duration;
 /// Changes whenever the words the engine reports change for the same image and model (how
 /// the page is prepared, what is read from Tesseract, how words are cleaned); part of the OCR
 /// cache key, so page results from an older reader are read again.
-pub const READER_REVISION: &str = "letters-rivals-missed-lines-leader-grid-figure-rivals-5";
+pub const READER_REVISION: &str =
+    "letters-rivals-missed-lines-leader-grid-figure-rivals-lone-dots-6";
 
 /// Engine settings.
 #[derive(Debug, Clone)]

@@ -132,6 +132,7 @@ pub fn non_text(blobs: &[Blob], letter: f32, labels: &Labels) -> NonText {
     let letters = Letters::new(blobs, letter);
     let max_gap = letter * 4.0;
     let mut used = vec![false; dots.len()];
+    let mut leaders: Vec<Leader> = Vec::new();
     for i in 0..dots.len() {
         if used[i] {
             continue;
@@ -186,11 +187,77 @@ pub fn non_text(blobs: &[Blob], letter: f32, labels: &Labels) -> NonText {
                 }
             }
             boxes.extend(grid.fused_dots(&members, blobs, labels, letter));
+            leaders.push(Leader {
+                centers: members.iter().map(|b| b.center_x()).collect(),
+                grid,
+            });
+        }
+    }
+    // Leader dots left alone between two long words: the chain above stops at a gap longer
+    // than `max_gap` (a wide word whose feet hide the dots under it), so the one or two dots
+    // in the next word gap make no run of their own and are read as stops ("Quảng. Bình").
+    // A lone dot between two stretches of leader on its line, on their spacing and of a
+    // leader dot's size, is one.
+    let reach = letter * LEADER_BRIDGE_LETTERS;
+    for (k, d) in dots.iter().enumerate() {
+        if used[k] || letters.under_a_letter(d) {
+            continue;
+        }
+        let bridged = |left: bool| {
+            leaders.iter().any(|leader| {
+                leader.extends_to(d, reach)
+                    && leader.centers.iter().any(|&c| {
+                        if left {
+                            c < d.center_x()
+                        } else {
+                            c > d.center_x()
+                        }
+                    })
+            })
+        };
+        if bridged(true) && bridged(false) {
+            erase.push(d.label);
         }
     }
     NonText {
         labels: erase,
         boxes,
+    }
+}
+
+/// How far (in letter heights) a lone dot may stand from a found leader's nearest dot and
+/// still be taken for one of its dots: a long word or two on each side.
+const LEADER_BRIDGE_LETTERS: f32 = 14.0;
+
+/// A leader found on a line: its dots' centres and its grid.
+struct Leader {
+    centers: Vec<f32>,
+    grid: Grid,
+}
+
+impl Leader {
+    /// `dot` stands on this leader's line, within `reach` of its nearest dot, at a whole
+    /// number of periods from it, with no more ink or height than its dots.
+    fn extends_to(&self, dot: &Blob, reach: f32) -> bool {
+        let g = &self.grid;
+        let x = dot.center_x();
+        let Some(nearest) = self
+            .centers
+            .iter()
+            .copied()
+            .min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()))
+        else {
+            return false;
+        };
+        let distance = x - nearest;
+        let periods = (distance / g.period).round();
+        let off_grid = (distance - periods * g.period).abs();
+        distance.abs() <= reach
+            && periods.abs() >= 1.0
+            && off_grid <= g.tolerance.max(1.5)
+            && (dot.center_y() - g.line_y).abs() <= (g.dot_height * 0.6).max(1.5)
+            && (dot.area as f32) < g.bigger_area
+            && dot.height() as f32 <= g.dot_height * 1.8 + 1.0
     }
 }
 
@@ -627,5 +694,34 @@ mod tests {
             found.boxes
         );
         assert!(untouched(256, 258), "the comma stays: {:?}", found.boxes);
+    }
+
+    #[test]
+    fn lone_leader_dots_between_two_long_words_go_but_an_off_grid_stop_stays() {
+        // Leader, word (no dot visible under it: 130 px), two leader dots in the word gap,
+        // a stop off the spacing in the next gap, word, leader again; letters 30 px tall, so
+        // the chain of dots breaks at each word.
+        let m = mask_with(|m| {
+            for x in (10..100).step_by(10) {
+                fill(m, x, 66, 3, 3);
+            }
+            fill(m, 105, 36, 130, 30);
+            fill(m, 240, 66, 3, 3);
+            fill(m, 250, 66, 3, 3);
+            fill(m, 258, 36, 130, 30);
+            fill(m, 394, 66, 3, 3);
+            fill(m, 402, 36, 140, 30);
+            for x in (550..600).step_by(10) {
+                fill(m, x, 66, 3, 3);
+            }
+        });
+        let (bs, labels) = blobs(&m);
+        let erase = non_text(&bs, letter_height(&bs), &labels).labels;
+        let erased = |x: u32| bs.iter().any(|b| b.x0 == x && erase.contains(&b.label));
+        assert!(
+            erased(240) && erased(250),
+            "the leader's dots in the gap go"
+        );
+        assert!(!erased(394), "the stop off the leader's spacing stays");
     }
 }
