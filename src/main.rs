@@ -1,6 +1,7 @@
 //! The `sohoa` command: parse arguments, run, print the error chain, exit with a documented code.
 
 fn main() {
+    quiet_broken_pipe();
     single_threaded_openmp();
     let code = sohoa::cli::main();
     std::process::exit(code);
@@ -24,4 +25,14 @@ fn single_threaded_openmp() {
         .exec();
     // exec only returns on failure: go on with OpenMP's defaults.
     eprintln!("warning: could not restart with OMP_THREAD_LIMIT=1 ({err}); OCR may be slow");
+}
+
+/// `sohoa synth ... | head`: a reader that stops early closes the pipe. Rust ignores SIGPIPE,
+/// so the next print would panic; restoring the default ends the process quietly, as other
+/// command-line tools do. Page results already written stay (each is written atomically).
+fn quiet_broken_pipe() {
+    // SAFETY: setting a signal's disposition to its default, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

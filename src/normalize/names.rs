@@ -382,12 +382,18 @@ impl NameWords {
         }
         let mut vouched = Vec::new();
         if words.len() > 1 {
-            // A capital L read as I ("Iê", "Iưu"): the family name it makes with L.
-            if let Some(rest) = words[0].strip_prefix('I') {
+            // A capital L read as I or T ("Iê", "Iưu", "Tê"): the family name it makes with
+            // L, when the word as read is none ("Tô" is one and stays).
+            if let Some(rest) = words[0].strip_prefix(['I', 'T']) {
                 let with_l = format!("L{rest}");
                 if !rest.is_empty() && self.is_family(&with_l) && !self.is_family(&words[0]) {
+                    let from_i = words[0].starts_with('I');
                     words[0] = with_l;
-                    fit = fit.min(FIT_FAMILY_MARKS);
+                    fit = fit.min(if from_i {
+                        FIT_FAMILY_MARKS
+                    } else {
+                        FIT_NEAR_FAMILY
+                    });
                 }
             }
             let folded = fold(&words[0]);
@@ -417,9 +423,8 @@ impl NameWords {
             } else if !same_fold.is_empty() {
                 // Several known names with these letters ("Vu": "Vũ" or "Vừ"): the most
                 // frequent whose marks the read lost, for a person to confirm.
-                if let Some(first) = lost_from.first() {
-                    words[0] = (*first).clone();
-                }
+                // None of them: the most frequent ("Phạn": Phan before Phàn).
+                words[0] = lost_from.first().unwrap_or(&same_fold[0]).to_string();
                 fit = fit.min(FIT_NEAR_FAMILY);
             } else {
                 let near = self
@@ -564,9 +569,11 @@ mod tests {
         let words = NameWords::new(&["Lê".to_string()], &[]);
         assert_eq!(words.normalize("Iê Thị Nhi").0, "Lê Thị Nhi");
         let words = name_words();
-        // Two family names with one fold: no guess.
-        let (name, _, vouched) = words.normalize("Mạ Văn Tư");
-        assert_eq!(name, "Mạ Văn Tư");
+        // Two family names with one fold, neither with the marks read: the more frequent,
+        // doubted and not vouched for.
+        let (name, fit, vouched) = words.normalize("Mạ Văn Tư");
+        assert_eq!(name, "Ma Văn Tư");
+        assert!(fit < 0.9);
         assert_eq!(vouched, ["van"]);
         // A family name the list does not hold is neither confirmed nor doubted.
         assert_eq!(
@@ -584,6 +591,25 @@ mod tests {
         assert_eq!(words.normalize("MaiThị Diệu").0, "Mai Thị Diệu");
         assert_eq!(words.normalize("Đoàn Thị Irinh").0, "Đoàn Thị Trinh");
         assert_eq!(words.normalize("Nguyễn Thị 0anh").0, "Nguyễn Thị Oanh");
+        // An L read as T, where the word as read is no family name; "Tô" is one.
+        let lt = NameWords::new(
+            &[
+                "Lê".to_string(),
+                "Tô".to_string(),
+                "Lô".to_string(),
+                "Phan".to_string(),
+                "Phàn".to_string(),
+            ],
+            &[],
+        );
+        let (name, fit, _) = lt.normalize("Tê Quốc Cảnh");
+        assert_eq!(name, "Lê Quốc Cảnh");
+        assert!(fit < 0.9);
+        assert_eq!(lt.normalize("Tô Quốc Cảnh").0, "Tô Quốc Cảnh");
+        // Marks no known name with these letters has: the most frequent, doubted.
+        let (name, fit, _) = lt.normalize("Phạn Quang Lập");
+        assert_eq!(name, "Phan Quang Lập");
+        assert!(fit < 0.9);
         // A stray capital glued before a family name; a one read for the L of one.
         assert_eq!(words.normalize("INGUYỄN Thị Ánh").0, "Nguyễn Thị Ánh");
         assert_eq!(words.normalize("1ê Thị Ánh").0, "Lê Thị Ánh");

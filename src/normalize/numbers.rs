@@ -43,6 +43,15 @@ const WORDS: &[(&str, NumberWord)] = &[
 /// The number word a folded token is, allowing one edit for tokens of four letters or more.
 /// Returns the word and whether it had to be corrected.
 pub fn number_word(token: &str) -> Option<(NumberWord, bool)> {
+    let found = exact_or_near(token);
+    // "ha!": an i read as an exclamation mark, when the token is no word as read.
+    if found.is_none() && token.contains('!') {
+        return exact_or_near(&token.replace('!', "i")).map(|(w, _)| (w, true));
+    }
+    found
+}
+
+fn exact_or_near(token: &str) -> Option<(NumberWord, bool)> {
     let t = fold(token);
     let t = t.trim_matches(|c: char| !c.is_alphanumeric());
     if let Some((_, w)) = WORDS.iter().find(|(s, _)| *s == t) {
@@ -150,5 +159,7 @@ mod tests {
         assert_eq!(number_word("trăm,"), Some((NumberWord::Hundred, false)));
         assert_eq!(number_word("xyz"), None);
         assert_eq!(number_word("lắăm"), Some((NumberWord::Digit(5), true)));
+        assert_eq!(number_word("ha!"), Some((NumberWord::Digit(2), true)));
+        assert_eq!(number_word("ba!"), Some((NumberWord::Digit(3), false)));
     }
 }

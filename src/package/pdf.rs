@@ -72,11 +72,26 @@ fn is_gray(img: &RgbImage) -> bool {
     img.pixels().all(|p| p[0] == p[1] && p[1] == p[2])
 }
 
+/// Baseline JPEG with Huffman tables optimised for the page (a tenth fewer bytes than the
+/// standard tables, spent on resolution instead) and colour sampled at half resolution both
+/// ways (4:2:0: a scan's colour is paper tone and stamps, its detail is in the luminance).
 fn jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, PdfError> {
+    use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+    let (w, h) = (img.width(), img.height());
+    let too_big = || PdfError::Encode(format!("a page of {w}x{h} pixels is too large for JPEG"));
+    let (w16, h16) = (
+        u16::try_from(w).map_err(|_| too_big())?,
+        u16::try_from(h).map_err(|_| too_big())?,
+    );
     let mut out = Vec::new();
-    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
-    img.write_with_encoder(enc)
-        .map_err(|e| PdfError::Encode(e.to_string()))?;
+    let mut enc = Encoder::new(&mut out, quality);
+    enc.set_optimized_huffman_tables(true);
+    enc.set_sampling_factor(SamplingFactor::R_4_2_0);
+    let result = match img {
+        DynamicImage::ImageLuma8(g) => enc.encode(g.as_raw(), w16, h16, ColorType::Luma),
+        other => enc.encode(other.to_rgb8().as_raw(), w16, h16, ColorType::Rgb),
+    };
+    result.map_err(|e| PdfError::Encode(e.to_string()))?;
     Ok(out)
 }
 
