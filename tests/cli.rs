@@ -14,5 +14,8 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!err.contains("panicked"), "no panic on a closed pipe: {err}");
+    assert!(
+        !err.contains("panicked"),
+        "no panic on a closed pipe: {err}"
+    );
 }

@@ -388,7 +388,7 @@ fn split_unit(segment: &str) -> Option<(String, String)> {
 /// Bàng"), and the value opens with a capital. Abbreviations ("TP.HCM", "P.5") keep their
 /// stop. True when something changed.
 pub fn tidy_address(text: &str) -> (String, bool) {
-    let mended = crate::normalize::names::mend_split_capitals(text);
+    let mended = q_read_as_o(&crate::normalize::names::mend_split_capitals(text));
     let chars: Vec<char> = mended.chars().collect();
     // An address written without unit words ("Hải Sơn, Vạn Ninh, Khánh Hòa") separates its
     // names by commas only: a stop between two names there is a comma read as a stop.
@@ -488,6 +488,17 @@ pub fn tidy_address(text: &str) -> (String, bool) {
     let out = capitalise_first(&out);
     let changed = out != text;
     (out, changed)
+}
+
+/// "huyện Ouảng Điền": no Vietnamese syllable opens with "ou"; that O is a Q.
+fn q_read_as_o(text: &str) -> String {
+    text.split(' ')
+        .map(|w| match w.strip_prefix('O') {
+            Some(rest) if rest.starts_with(['u', 'U']) => format!("Q{rest}"),
+            _ => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// "( Bệnh viện ...", "- Xóm 3": a mark before the first word, a bracket never closed, is a
@@ -847,6 +858,10 @@ mod tests {
         assert_eq!(t("Ấp 3. Xã Tân Phú"), "Ấp 3, Xã Tân Phú");
         assert_eq!(t("Khu phố 5,„ Bố Trạch"), "Khu phố 5, Bố Trạch");
         assert_eq!(t("TỔ 14, thị trấn Lệ Thủy"), "Tổ 14, thị trấn Lệ Thủy");
+        assert_eq!(
+            t("xã Nam Sơn, huyện Ouảng Điền"),
+            "Xã Nam Sơn, huyện Quảng Điền"
+        );
         assert_eq!(t("( Bệnh viện Đa khoa"), "Bệnh viện Đa khoa");
         assert_eq!(t("(Cũ) Xóm 3"), "(Cũ) Xóm 3");
         assert_eq!(
