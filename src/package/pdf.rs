@@ -277,14 +277,19 @@ mod tests {
         assert_eq!(back.color(), image::ColorType::Rgb8);
     }
 
+    /// A 150 dpi A4 page of noise: no quality brings it to a small budget.
+    fn noisy_a4_150dpi() -> RgbImage {
+        RgbImage::from_fn(1240, 1754, |x, y| {
+            let v = ((x * 7919 + y * 104_729) % 251) as u8;
+            image::Rgb([v, v / 2, 255 - v])
+        })
+    }
+
     #[test]
     fn a_resolution_just_above_the_floor_goes_to_the_floor() {
         // A noisy 150 dpi page kept at 123 dpi at most, where no quality fits: 5% lower would
         // be under the floor; the next try is the floor.
-        let img = RgbImage::from_fn(1240, 1754, |x, y| {
-            let v = ((x * 7919 + y * 104_729) % 251) as u8;
-            image::Rgb([v, v / 2, 255 - v])
-        });
+        let img = noisy_a4_150dpi();
         let params = PdfParams {
             target_page_bytes: 20_000,
             max_dpi: 123.0,
@@ -297,10 +302,7 @@ mod tests {
     #[test]
     fn big_scans_are_brought_to_the_budget() {
         // A noisy 150 dpi A4 page cannot fit 40 kB at any quality: the resolution goes down.
-        let img = RgbImage::from_fn(1240, 1754, |x, y| {
-            let v = ((x * 7919 + y * 104_729) % 251) as u8;
-            image::Rgb([v, v / 2, 255 - v])
-        });
+        let img = noisy_a4_150dpi();
         let params = PdfParams {
             target_page_bytes: 40_000,
             min_dpi: 40.0,

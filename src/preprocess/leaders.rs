@@ -240,6 +240,11 @@ impl Leader {
     /// number of periods from it, with no more ink or height than its dots.
     fn extends_to(&self, dot: &Blob, reach: f32) -> bool {
         let g = &self.grid;
+        // The line first: most leaders of a page stand on other lines.
+        let on_line = (dot.center_y() - g.line_y).abs() <= (g.dot_height * 0.6).max(1.5);
+        if !on_line {
+            return false;
+        }
         let x = dot.center_x();
         let Some(nearest) = self
             .centers
@@ -255,7 +260,6 @@ impl Leader {
         distance.abs() <= reach
             && periods.abs() >= 1.0
             && off_grid <= g.tolerance.max(1.5)
-            && (dot.center_y() - g.line_y).abs() <= (g.dot_height * 0.6).max(1.5)
             && (dot.area as f32) < g.bigger_area
             && dot.height() as f32 <= g.dot_height * 1.8 + 1.0
     }
