@@ -119,7 +119,17 @@ impl Scan {
 
 const REQUIRED_KEYS: [&str; 4] = ["register", "volume", "year", "authority"];
 
+/// Hidden files are not pages: macOS leaves `._page-001.png` resource forks beside each image
+/// copied from its disks, and editors leave `.~lock` files.
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.as_encoded_bytes().first() == Some(&b'.'))
+}
+
 fn is_page_image(path: &Path) -> bool {
+    if is_hidden(path) {
+        return false;
+    }
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -156,14 +166,14 @@ pub fn discover(root: &Path) -> Result<Scan, IngestError> {
                 source,
             })?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_dir())
+            .filter(|p| p.is_dir() && !is_hidden(p))
             .collect()
     };
     dirs.sort_by(|a, b| natord::compare(&name_of(a), &name_of(b)));
     for dir in dirs {
         let id = name_of(&dir);
         // A folder with neither book.toml nor images is not a book (e.g. notes, outputs).
-        let has_toml = dir.join("book.toml").is_file();
+        let has_toml = dir.join("book.toml").symlink_metadata().is_ok();
         if !has_toml && list_images(&dir).map(|v| v.is_empty()).unwrap_or(true) {
             continue;
         }
@@ -190,20 +200,53 @@ fn list_images(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// A `book.toml` holds a few short keys; a larger file is a mistake (a page image renamed, a
+/// log pasted in) and reading it whole would cost time and memory for nothing.
+const MAX_BOOK_TOML_BYTES: u64 = 64 * 1024;
+
+/// The longest text value `book.toml` may give: an authority's full name is under 200 letters,
+/// and every value is compared with words of every page (an 11 MB one cost minutes a page).
+pub const MAX_BOOK_VALUE_CHARS: usize = 500;
+
 /// Reads and checks `book.toml`, naming the key that is wrong.
 pub fn read_book_meta(path: &Path) -> Result<BookMeta, BookError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            BookError::MissingToml {
+    let invalid = |message: String| BookError::InvalidToml {
+        path: shown.clone(),
+        message,
+    };
+    // Only a regular file is read: a pipe named book.toml would block the run forever.
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(BookError::MissingToml {
                 path: shown.clone(),
-            }
-        } else {
-            BookError::InvalidToml {
-                path: shown.clone(),
-                message: e.to_string(),
-            }
+            })
         }
+        Err(e) => return Err(invalid(e.to_string())),
+        Ok(m) if !m.is_file() => {
+            return Err(invalid(
+                "is not an ordinary file (a folder, pipe or device); book.toml must be a text file"
+                    .into(),
+            ))
+        }
+        Ok(m) if m.len() > MAX_BOOK_TOML_BYTES => {
+            return Err(invalid(format!(
+                "is {} bytes long; a book.toml holds a few short keys (at most {} kB)",
+                m.len(),
+                MAX_BOOK_TOML_BYTES / 1024
+            )))
+        }
+        Ok(_) => {}
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_BOOK_TOML_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| invalid(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        invalid(format!(
+            "is not UTF-8 text (byte {} is not; save it as UTF-8)",
+            e.utf8_error().valid_up_to()
+        ))
     })?;
     let table: toml::Table = text
         .parse()
@@ -219,8 +262,19 @@ pub fn read_book_meta(path: &Path) -> Result<BookMeta, BookError> {
             });
         }
     }
+    let too_long = |key: &str, s: &str| BookError::InvalidKey {
+        path: shown.clone(),
+        key: key.into(),
+        message: format!(
+            "is {} letters long; a book.toml value holds at most {MAX_BOOK_VALUE_CHARS}",
+            s.chars().count()
+        ),
+    };
     let text_key = |key: &str| -> Result<String, BookError> {
         match table.get(key) {
+            Some(toml::Value::String(s)) if s.chars().count() > MAX_BOOK_VALUE_CHARS => {
+                Err(too_long(key, s))
+            }
             Some(toml::Value::String(s)) if !s.trim().is_empty() => Ok(crate::text::nfc(s.trim())),
             Some(toml::Value::String(_)) => Err(BookError::InvalidKey {
                 path: shown.clone(),
@@ -265,12 +319,18 @@ pub fn read_book_meta(path: &Path) -> Result<BookMeta, BookError> {
             continue;
         }
         let value = match v {
+            toml::Value::String(s) if s.chars().count() > MAX_BOOK_VALUE_CHARS => {
+                return Err(too_long(k, s))
+            }
             toml::Value::String(s) => crate::text::nfc(s.trim()),
             toml::Value::Integer(i) => i.to_string(),
             toml::Value::Float(f) => f.to_string(),
             toml::Value::Boolean(b) => b.to_string(),
             other => other.to_string(),
         };
+        if value.chars().count() > MAX_BOOK_VALUE_CHARS {
+            return Err(too_long(k, &value));
+        }
         extra.insert(k.clone(), value);
     }
     Ok(BookMeta {
@@ -295,7 +355,7 @@ fn read_book(root: &Path, dir: &Path, id: &str) -> Result<Book, BookError> {
     })?;
     let mut pages = Vec::new();
     for file in files {
-        let rel = relative_path(root, &file);
+        let (rel, rel_bytes) = relative_path(root, &file);
         // An unreadable file still becomes a page: it fails at decoding, on its own.
         let sha = sha256_file(&file).unwrap_or_else(|_| "unreadable".into());
         let frames = if is_tiff(&file) {
@@ -310,6 +370,7 @@ fn read_book(root: &Path, dir: &Path, id: &str) -> Result<Book, BookError> {
                     page: pages.len() as u32 + 1,
                 },
                 file: rel.clone(),
+                file_bytes: rel_bytes.clone(),
                 frame,
                 sha256: sha.clone(),
             });
@@ -329,12 +390,25 @@ fn read_book(root: &Path, dir: &Path, id: &str) -> Result<Book, BookError> {
     })
 }
 
-fn relative_path(root: &Path, file: &Path) -> String {
+/// The path of `file` under `root`, `/`-separated as shown, and its bytes in hex when a name
+/// in it is not UTF-8 (shown with replacement marks, opened by its bytes).
+fn relative_path(root: &Path, file: &Path) -> (String, Option<String>) {
     let rel = file.strip_prefix(root).unwrap_or(file);
-    rel.components()
+    let shown = rel
+        .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    let bytes = rel.as_os_str().as_encoded_bytes();
+    let exact = std::str::from_utf8(bytes).is_ok();
+    (shown, (!exact).then(|| hex(bytes)))
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// SHA-256 of a file's bytes, hex.
@@ -367,21 +441,72 @@ fn tiff_frame_count(path: &Path) -> Option<u32> {
 
 /// Absolute path of a page's file.
 pub fn page_path(root: &Path, source: &PageSource) -> PathBuf {
-    root.join(&source.file)
+    use std::os::unix::ffi::OsStringExt;
+    match source.file_bytes.as_deref().and_then(unhex) {
+        Some(bytes) => root.join(std::ffi::OsString::from_vec(bytes)),
+        None => root.join(&source.file),
+    }
 }
 
 /// Decodes a page as it was scanned (colour kept).
 pub fn load_page_rgb(root: &Path, source: &PageSource) -> Result<image::RgbImage, DecodeError> {
-    Ok(load_page_dynamic(root, source)?.to_rgb8())
+    Ok(load_page_dynamic(&page_path(root, source), source)?
+        .0
+        .to_rgb8())
 }
 
 /// Decodes a page to 8-bit grayscale.
 pub fn load_page_gray(root: &Path, source: &PageSource) -> Result<GrayImage, DecodeError> {
-    Ok(load_page_dynamic(root, source)?.to_luma8())
+    Ok(load_page_gray_checked(&page_path(root, source), source)?.0)
 }
 
-fn load_page_dynamic(root: &Path, source: &PageSource) -> Result<image::DynamicImage, DecodeError> {
-    let path = page_path(root, source);
+/// Decodes the page at `path` to 8-bit grayscale, with what the decoder found wrong although it
+/// gave a picture (a file cut short): such a page is read, but its entries go to review.
+pub fn load_page_gray_checked(
+    path: &Path,
+    source: &PageSource,
+) -> Result<(GrayImage, Vec<String>), DecodeError> {
+    let (image, warnings) = load_page_dynamic(path, source)?;
+    Ok((image.to_luma8(), warnings))
+}
+
+/// A JPEG whose data stops before its end-of-image marker: decoders fill the missing rows with
+/// grey and say nothing, so the lower part of the page (and its entries) would vanish in silence.
+/// The marker is looked for after the first start-of-scan, so that a thumbnail's own end marker
+/// in the header does not count; entropy-coded data never holds it (0xFF is stuffed with 0x00).
+fn jpeg_cut_short(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return false;
+    }
+    // Walk the header segments up to the first start of scan.
+    let mut at = 2usize;
+    let scan_start = loop {
+        if at + 4 > bytes.len() {
+            return true;
+        }
+        if bytes[at] != 0xFF {
+            return false; // not a marker: not a JPEG this check understands
+        }
+        let marker = bytes[at + 1];
+        if marker == 0xFF {
+            at += 1; // fill byte
+            continue;
+        }
+        let len = u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]) as usize;
+        if marker == 0xDA {
+            break at + 2 + len;
+        }
+        at += 2 + len;
+    };
+    let tail = bytes.get(scan_start..).unwrap_or_default();
+    !tail.windows(2).any(|w| w == [0xFF, 0xD9])
+}
+
+fn load_page_dynamic(
+    path: &Path,
+    source: &PageSource,
+) -> Result<(image::DynamicImage, Vec<String>), DecodeError> {
+    let path = path.to_path_buf();
     let file = source.file.clone();
     let bytes = std::fs::read(&path).map_err(|e| DecodeError::Io {
         file: file.clone(),
@@ -395,7 +520,7 @@ fn load_page_dynamic(root: &Path, source: &PageSource) -> Result<image::DynamicI
         }
     }
     if is_tiff(&path) {
-        return decode_tiff_frame(&bytes, source.frame, &file);
+        return Ok((decode_tiff_frame(&bytes, source.frame, &file)?, Vec::new()));
     }
     let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
         .with_guessed_format()
@@ -403,10 +528,19 @@ fn load_page_dynamic(root: &Path, source: &PageSource) -> Result<image::DynamicI
             file: file.clone(),
             source: e,
         })?;
-    reader.decode().map_err(|e| DecodeError::Image {
-        file,
+    let jpeg = reader.format() == Some(image::ImageFormat::Jpeg);
+    let image = reader.decode().map_err(|e| DecodeError::Image {
+        file: file.clone(),
         message: e.to_string(),
-    })
+    })?;
+    let mut warnings = Vec::new();
+    if jpeg && jpeg_cut_short(&bytes) {
+        warnings.push(format!(
+            "{file}: the JPEG file ends before its image does (premature end of data): the \
+             lower part of the page may be missing; scan it again or check the copy"
+        ));
+    }
+    Ok((image, warnings))
 }
 
 fn decode_tiff_frame(

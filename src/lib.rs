@@ -20,6 +20,7 @@ pub mod package;
 pub mod page;
 pub mod pipeline;
 pub mod preprocess;
+pub mod reading;
 pub mod schema;
 pub mod store;
 pub mod synth;

@@ -24,8 +24,13 @@ impl fmt::Display for PageKey {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageSource {
     pub key: PageKey,
-    /// Path of the image file relative to the scans root, `/`-separated.
+    /// Path of the image file relative to the scans root, `/`-separated (for a name that is not
+    /// UTF-8, as shown, with `file_bytes` holding the real one).
     pub file: String,
+    /// The relative path's bytes, hex, only when a name in it is not UTF-8 (old Windows-1258 or
+    /// TCVN3 file names copied from a Windows machine): what opens the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_bytes: Option<String>,
     /// Frame index inside a multi-page TIFF, 0 for single images.
     pub frame: u32,
     /// SHA-256 of the image file's bytes (hex); a changed file is re-read on the next run.
@@ -154,6 +159,10 @@ pub struct OcrPage {
     /// the page as turned (`preprocess::orientation::Turn::box_on_scan` maps them back).
     #[serde(default, skip_serializing_if = "is_zero_turn")]
     pub turned_degrees: u16,
+    /// What the image decoder found wrong with the file though it gave a picture (a JPEG cut
+    /// short, its lower part grey): the page's entries go to review with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub image_warnings: Vec<String>,
 }
 
 fn is_zero_turn(v: &u16) -> bool {

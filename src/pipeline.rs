@@ -8,10 +8,11 @@
 
 use crate::extract::{ExtractParams, Extractor};
 use crate::ingest::{self, Book, Scan};
-use crate::ocr::{OcrConfig, OcrEngine, OcrError};
+use crate::ocr::OcrConfig;
 use crate::page::{OcrPage, PageKey, PageOutcome, PageResult, PageSource, Stage, StageTimes};
 use crate::preprocess::orientation::Turn;
-use crate::preprocess::{self, PreprocessParams};
+use crate::preprocess::PreprocessParams;
+use crate::reading::{add_times, PageReading, ReadReply, ReadRequest};
 use crate::schema::{hex, Schemas};
 use crate::store::{PageStore, StoreError};
 use crate::validate::{validate_entry, ValidateParams};
@@ -22,10 +23,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-/// Makes OCR engines; one is made per worker thread that needs one.
-pub type EngineFactory = dyn Fn() -> Result<Box<dyn OcrEngine + Send>, OcrError> + Sync;
+/// Makes page readers; one is made per worker thread that needs one (`sohoa run` gives
+/// readers that work in an OCR worker process each).
+pub type ReaderFactory = dyn Fn() -> Box<dyn PageReading> + Sync;
 
 /// Everything a batch needs besides the pages.
 pub struct RunConfig {
@@ -180,7 +182,7 @@ pub fn process(
     config: &RunConfig,
     scan: &Scan,
     selection: &Selection,
-    engines: &EngineFactory,
+    readers: &ReaderFactory,
     progress: &dyn Progress,
 ) -> Result<(Vec<PageResult>, BatchStats), PipelineError> {
     let store = PageStore::open(&config.out)?;
@@ -221,7 +223,7 @@ pub fn process(
     }
 
     let extractors = build_extractors(config, scan)?;
-    let pool_engines: Mutex<Vec<Box<dyn OcrEngine + Send>>> = Mutex::new(Vec::new());
+    let pool_readers: Mutex<Vec<Box<dyn PageReading>>> = Mutex::new(Vec::new());
     let threads = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs.max(1))
         .build()
@@ -237,8 +239,8 @@ pub fn process(
                     job,
                     &ocr_settings,
                     &extractors,
-                    &pool_engines,
-                    engines,
+                    &pool_readers,
+                    readers,
                 );
                 let reextracted = result.1;
                 let result = result.0;
@@ -289,7 +291,6 @@ fn failed(stage: Stage, reason: impl Into<String>) -> PageOutcome {
     }
 }
 
-/// Processes one page; never panics. Returns the result and whether it reused stored words.
 /// How many values a page's entries hold that were read on the page.
 fn values_read(entries: &[crate::page::Entry]) -> usize {
     entries
@@ -303,60 +304,110 @@ fn values_read(entries: &[crate::page::Entry]) -> usize {
 /// many words: fewer make a blank page, not a form turned over.
 const WORDS_WORTH_TURNING: usize = 20;
 
-/// Reads a page's words: preprocessing and OCR with an engine from the pool.
+/// Reads a page's words (decoding, preparation and OCR) with a reader from the pool, within
+/// what is left of the page's time limit.
 struct PageReader<'a> {
     config: &'a RunConfig,
     job: &'a Job<'a>,
-    pool: &'a Mutex<Vec<Box<dyn OcrEngine + Send>>>,
-    engines: &'a EngineFactory,
+    pool: &'a Mutex<Vec<Box<dyn PageReading>>>,
+    readers: &'a ReaderFactory,
+    started: Instant,
+}
+
+/// What a read of a page gave: its words and the scan's own size.
+struct Read {
+    ocr: OcrPage,
+    scan_width: u32,
+    scan_height: u32,
 }
 
 impl PageReader<'_> {
-    /// The words of the scan, turned first when `turn` says so; a failure is the page's
-    /// outcome. `stage` follows the work (for a panic's report) and `times` add up.
-    fn read(
-        &self,
-        gray: &image::GrayImage,
-        turn: Option<Turn>,
-        stage: &mut Stage,
-        times: &mut StageTimes,
-    ) -> Result<OcrPage, PageOutcome> {
-        *stage = Stage::Preprocess;
-        let t = Instant::now();
-        let turned = turn.map(|t| t.apply(gray));
-        let prepared =
-            preprocess::prepare_page(turned.as_ref().unwrap_or(gray), &self.config.preprocess)
-                .map_err(|e| failed(Stage::Preprocess, e.to_string()))?;
-        drop(turned);
-        times.preprocess_ms += t.elapsed().as_millis() as u64;
-        *stage = Stage::Ocr;
-        let t = Instant::now();
-        let engine = self.pool.lock().map(|mut p| p.pop()).unwrap_or(None);
-        let mut engine = match engine {
-            Some(e) => e,
-            None => (self.engines)().map_err(|e| failed(Stage::Ocr, e.to_string()))?,
-        };
-        let read = engine.recognize(&prepared);
+    fn limit(&self) -> Duration {
+        self.config.ocr.page_timeout
+    }
+
+    fn out_of_time(&self) -> PageOutcome {
+        failed(
+            Stage::Ocr,
+            format!(
+                "the page was not read within its time limit of {} s (--page-timeout): a very \
+                 dense, noisy or non-text page? `sohoa rerun OUT --failed --page-timeout N` tries \
+                 again with more time",
+                self.limit().as_secs()
+            ),
+        )
+    }
+
+    /// The words of the scan, turned first by `turn_degrees`; a failure is the page's outcome.
+    fn read(&self, turn_degrees: u16, times: &mut StageTimes) -> Result<Read, PageOutcome> {
+        let left = self.limit().saturating_sub(self.started.elapsed());
+        if left.is_zero() {
+            return Err(self.out_of_time());
+        }
+        let path = ingest::page_path(&self.config.scans, self.job.source);
+        let mut request = ReadRequest::new(&path, self.job.source, &self.config.preprocess);
+        request.turn_degrees = turn_degrees;
+        request.time_left_ms = left.as_millis() as u64;
+        request.dump = self
+            .config
+            .dump
+            .as_ref()
+            .map(|d| d.as_os_str().as_encoded_bytes().to_vec());
+        let reader = self.pool.lock().map(|mut p| p.pop()).unwrap_or(None);
+        let mut reader = reader.unwrap_or_else(|| (self.readers)());
+        // An engine that overruns the deadline it was given is stopped half as long again
+        // later: a page never holds its worker much beyond its limit.
+        let reply = reader.read(&request, left + self.limit() / 2);
         if let Ok(mut p) = self.pool.lock() {
-            p.push(engine);
+            p.push(reader);
         }
-        times.ocr_ms += t.elapsed().as_millis() as u64;
-        let mut words = read.map_err(|e| failed(Stage::Ocr, e.to_string()))?;
-        words.turned_degrees = turn.map_or(0, Turn::degrees);
-        if let Some(dir) = &self.config.dump {
-            dump_page(dir, self.job.source, &prepared, &words);
+        match reply {
+            ReadReply::Read {
+                page,
+                times: t,
+                scan_width,
+                scan_height,
+            } => {
+                add_times(times, &t);
+                Ok(Read {
+                    ocr: page,
+                    scan_width,
+                    scan_height,
+                })
+            }
+            ReadReply::Failed {
+                stage,
+                reason,
+                times: t,
+            } => {
+                add_times(times, &t);
+                if self.started.elapsed() >= self.limit() {
+                    return Err(self.out_of_time());
+                }
+                Err(failed(stage, reason))
+            }
         }
-        Ok(words)
     }
 }
 
+/// Findings every entry of a page gets from its image: a file cut short may have lost entries
+/// or parts of them.
+fn image_findings(ocr: &OcrPage, entries: &mut [crate::page::Entry]) {
+    for warning in &ocr.image_warnings {
+        for entry in entries.iter_mut() {
+            entry.add_finding(crate::validate::messages::IMAGE_DAMAGED.finding("", warning));
+        }
+    }
+}
+
+/// Processes one page; never panics. Returns the result and whether it reused stored words.
 fn process_one(
     config: &RunConfig,
     job: &Job,
     ocr_settings: &str,
     extractors: &BTreeMap<String, Extractor>,
-    pool: &Mutex<Vec<Box<dyn OcrEngine + Send>>>,
-    engines: &EngineFactory,
+    pool: &Mutex<Vec<Box<dyn PageReading>>>,
+    readers: &ReaderFactory,
 ) -> (PageResult, bool) {
     let mut times = StageTimes::default();
     let reuse_words = job
@@ -365,7 +416,8 @@ fn process_one(
         .filter(|p| p.ocr_settings == ocr_settings)
         .and_then(|p| p.ocr.clone());
     let reextract = reuse_words.is_some();
-    let mut stage = Stage::Decode;
+    // Where the work is, for a panic's report.
+    let stage = std::cell::Cell::new(Stage::Decode);
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let Some(extractor) = extractors.get(&job.book.meta.register) else {
             let reason = format!(
@@ -378,9 +430,10 @@ fn process_one(
             config,
             job,
             pool,
-            engines,
+            readers,
+            started: Instant::now(),
         };
-        stage = Stage::Extract;
+        stage.set(Stage::Extract);
         let (ocr, mut entries) = match reuse_words {
             Some(words) => {
                 let t = Instant::now();
@@ -389,35 +442,36 @@ fn process_one(
                 (words, entries)
             }
             None => {
-                let t = Instant::now();
-                let gray = match ingest::load_page_gray(&config.scans, job.source) {
-                    Ok(g) => g,
-                    Err(e) => return (failed(Stage::Decode, e.to_string()), None),
-                };
-                times.decode_ms = t.elapsed().as_millis() as u64;
-                let ocr = match reader.read(&gray, None, &mut stage, &mut times) {
-                    Ok(ocr) => ocr,
+                stage.set(Stage::Ocr);
+                let read = match reader.read(0, &mut times) {
+                    Ok(read) => read,
                     Err(failure) => return (failure, None),
                 };
-                stage = Stage::Extract;
+                stage.set(Stage::Extract);
                 let t = Instant::now();
-                let mut entries = extractor.extract(&ocr, &job.book.meta);
+                let mut entries = extractor.extract(&read.ocr, &job.book.meta);
                 times.extract_ms += t.elapsed().as_millis() as u64;
-                let mut ocr = ocr;
+                let mut ocr = read.ocr;
                 // A page with no entry may have been scanned sideways or upside down; an
                 // upright-shaped one with hardly any words is blank, and turning it would not
                 // help (a sideways page gives few words as scanned).
                 let words: usize = ocr.lines.iter().map(|l| l.words.len()).sum();
-                let sideways = gray.width() > gray.height();
+                let sideways = read.scan_width > read.scan_height;
                 if entries.is_empty() && (sideways || words >= WORDS_WORTH_TURNING) {
                     // Each turn worth trying is read; the one whose entries hold the most
                     // values wins (an upside-down reading can stumble on a label or two).
                     let mut best = 0;
-                    for &turn in Turn::candidates(gray.width(), gray.height()) {
-                        let Ok(turned) = reader.read(&gray, Some(turn), &mut stage, &mut times)
-                        else {
-                            continue;
+                    for &turn in Turn::candidates(read.scan_width, read.scan_height) {
+                        stage.set(Stage::Ocr);
+                        let turned = match reader.read(turn.degrees(), &mut times) {
+                            Ok(r) => r.ocr,
+                            // Out of time: the page fails, as any page that overruns.
+                            Err(failure) if reader.started.elapsed() >= config.ocr.page_timeout => {
+                                return (failure, None)
+                            }
+                            Err(_) => continue,
                         };
+                        stage.set(Stage::Extract);
                         let t = Instant::now();
                         let found = extractor.extract(&turned, &job.book.meta);
                         times.extract_ms += t.elapsed().as_millis() as u64;
@@ -431,7 +485,7 @@ fn process_one(
                 (ocr, entries)
             }
         };
-        stage = Stage::Validate;
+        stage.set(Stage::Validate);
         let t = Instant::now();
         for entry in &mut entries {
             validate_entry(
@@ -442,6 +496,7 @@ fn process_one(
                 &config.validate,
             );
         }
+        image_findings(&ocr, &mut entries);
         times.extract_ms += t.elapsed().as_millis() as u64;
         (PageOutcome::Done { entries }, Some(ocr))
     }));
@@ -455,7 +510,7 @@ fn process_one(
                 .unwrap_or_else(|| "unknown".into());
             (
                 failed(
-                    stage,
+                    stage.get(),
                     format!("internal error while processing the page: {msg}"),
                 ),
                 None,
@@ -474,31 +529,4 @@ fn process_one(
         },
         reextract,
     )
-}
-
-/// Writes the prepared image and the words of a page for a person to look at (`--dump`).
-fn dump_page(
-    dir: &Path,
-    source: &PageSource,
-    prepared: &preprocess::PreparedPage,
-    words: &crate::page::OcrPage,
-) {
-    let stem = format!("{}-{:03}", source.key.book_id, source.key.page);
-    let _ = std::fs::create_dir_all(dir);
-    let _ = prepared
-        .image
-        .save(dir.join(format!("{stem}-prepared.png")));
-    let text: String = words
-        .lines
-        .iter()
-        .map(|l| {
-            l.words
-                .iter()
-                .map(|w| format!("{}[{:.2}]", w.text, w.conf))
-                .collect::<Vec<_>>()
-                .join(" ")
-                + "\n"
-        })
-        .collect();
-    let _ = std::fs::write(dir.join(format!("{stem}-words.txt")), text);
 }

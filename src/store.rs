@@ -105,6 +105,7 @@ mod tests {
                 },
                 file: "b/p.png".into(),
                 frame: 0,
+                file_bytes: None,
                 sha256: "abc".into(),
             },
             ocr_settings: "o".into(),

@@ -40,6 +40,7 @@ fn source(book: &str, page: u32) -> PageSource {
         },
         file: format!("{book}/p{page}.png"),
         frame: 0,
+        file_bytes: None,
         sha256: "s".into(),
     }
 }

@@ -290,6 +290,7 @@ fn page(book: &str, page: u32, entries: Vec<Entry>) -> PageResult {
             },
             file: format!("{book}/{page}.png"),
             frame: 0,
+            file_bytes: None,
             sha256: String::new(),
         },
         ocr_settings: String::new(),

@@ -6,10 +6,12 @@ use crate::emit::Outputs;
 use crate::extract::ExtractParams;
 use crate::ingest::Scan;
 use crate::normalize::PartialDate;
-use crate::ocr::{self, OcrConfig, OcrEngine, TesseractEngine};
+use crate::ocr::{self, OcrConfig};
 use crate::page::{PageOutcome, PageResult};
-use crate::pipeline::{self, EngineFactory, Progress, RunConfig, Selection};
+use crate::pipeline::{self, Progress, ReaderFactory, RunConfig, Selection};
 use crate::preprocess::PreprocessParams;
+use crate::reading::isolated::{IsolatedReader, WorkerCommand};
+use crate::reading::PageReading;
 use crate::schema::Schemas;
 use crate::validate::ValidateParams;
 use anyhow::Context;
@@ -30,7 +32,8 @@ pub struct CommonArgs {
     /// Folder holding vie.traineddata (default: ./tessdata if present, else Tesseract's own).
     #[arg(long, value_name = "DIR")]
     pub tessdata: Option<PathBuf>,
-    /// Seconds a page may take in OCR before it is abandoned and recorded as failed.
+    /// Seconds a page may take to be read (decoding, preparation, OCR); a page not read by then
+    /// is stopped (at the latest half as long again later) and recorded as failed.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub page_timeout: u64,
     /// Confidence below which a field sends its entry to review.
@@ -170,10 +173,11 @@ pub fn run_batch(
     args: &CommonArgs,
 ) -> anyhow::Result<Exit> {
     ocr::limit_openmp_threads();
-    let ocr_config = config.ocr.clone();
-    let factory: &EngineFactory = &move || {
-        TesseractEngine::new(&ocr_config).map(|e| Box::new(e) as Box<dyn OcrEngine + Send>)
-    };
+    let program = std::env::current_exe()
+        .context("cannot find the sohoa program to start its OCR workers")?;
+    let worker = WorkerCommand::new(program, &config.ocr);
+    let factory: &ReaderFactory =
+        &move || Box::new(IsolatedReader::new(worker.clone())) as Box<dyn PageReading>;
     std::fs::create_dir_all(&config.out)
         .with_context(|| format!("{}: cannot create the output folder", config.out.display()))?;
     pipeline::RunManifest {

@@ -6,6 +6,7 @@ pub mod dedup;
 pub mod dedup_synth;
 pub mod eval;
 pub mod explain;
+pub mod ocr_worker;
 pub mod package;
 pub mod rerun;
 pub mod run;
@@ -56,6 +57,9 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Write the delivery package per book (Excel + ZIP of one PDF per entry).
     Package(package::PackageArgs),
+    /// Internal: the process `run` reads pages in (started by sohoa itself).
+    #[command(hide = true)]
+    OcrWorker(ocr_worker::OcrWorkerArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -81,6 +85,7 @@ pub fn main() -> i32 {
         Command::DedupSynth(a) => dedup_synth::execute(a),
         Command::Explain(a) => explain::execute(a),
         Command::Package(a) => package::execute(a),
+        Command::OcrWorker(a) => ocr_worker::execute(a),
     };
     match result {
         Ok(code) => code as i32,

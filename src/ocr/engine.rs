@@ -18,7 +18,6 @@ use tesseract::plumbing::tesseract_sys as sys;
 /// One initialised Tesseract instance, owned by one worker at a time.
 pub struct TesseractEngine {
     api: NonNull<sys::TessBaseAPI>,
-    timeout: Duration,
 }
 
 // SAFETY: a TessBaseAPI may move between threads; it is only ever used by one at a time
@@ -44,10 +43,7 @@ impl TesseractEngine {
         let lang = CString::new(cfg.lang.as_bytes()).map_err(|_| init_error())?;
         // SAFETY: plain constructor; NULL is handled below.
         let api = NonNull::new(unsafe { sys::TessBaseAPICreate() }).ok_or_else(init_error)?;
-        let engine = Self {
-            api,
-            timeout: cfg.page_timeout,
-        };
+        let engine = Self { api };
         let datapath_ptr = datapath.as_ref().map_or(std::ptr::null(), |d| d.as_ptr());
         // SAFETY: the handle is live and the strings outlive the call.
         let rc = unsafe { sys::TessBaseAPIInit3(api.as_ptr(), datapath_ptr, lang.as_ptr()) };
@@ -81,7 +77,7 @@ impl TesseractEngine {
 }
 
 impl OcrEngine for TesseractEngine {
-    fn recognize(&mut self, page: &PreparedPage) -> Result<OcrPage, OcrError> {
+    fn recognize(&mut self, page: &PreparedPage, time_left: Duration) -> Result<OcrPage, OcrError> {
         let img = &page.image;
         let (w, h) = (img.width(), img.height());
         if w == 0 || h == 0 {
@@ -90,45 +86,47 @@ impl OcrEngine for TesseractEngine {
         let api = self.api.as_ptr();
         // An A4 page: pixels across / 8.27 inches. Saves Tesseract guessing (and warning).
         let ppi = ((w as f32 / 8.27).round() as i32).clamp(70, 1200);
-        let deadline_ms = self.timeout.as_millis().min(i32::MAX as u128) as i32;
+        let deadline_ms = time_left.as_millis().min(i32::MAX as u128) as i32;
         let started = Instant::now();
         // SAFETY: the image buffer is valid for w*h bytes (8-bit gray, no row padding) and
         // Tesseract copies it in SetImage; the monitor lives until after Recognize.
-        let (rc, words) = unsafe {
+        let (rc, words, cut_short) = unsafe {
             sys::TessBaseAPISetImage(api, img.as_raw().as_ptr(), w as i32, h as i32, 1, w as i32);
             sys::TessBaseAPISetSourceResolution(api, ppi);
             let rc = recognize_within(api, deadline_ms);
-            let mut words = read_words(api);
+            // After a cancelled recognition the page's words are half built: walking them
+            // reads freed or missing results (it crashed the process), so nothing is read.
+            let mut words = Vec::new();
+            let mut cut_short = false;
             if rc == 0 {
+                words = read_words(api);
                 let boxes: Vec<BBox> = words.iter().map(|w| w.bbox).collect();
                 let bands = missed_bands(img, &boxes);
                 if !bands.is_empty() {
                     sys::TessBaseAPISetPageSegMode(api, sys::TessPageSegMode_PSM_SINGLE_LINE);
                 }
                 for (i, band) in bands.iter().enumerate() {
-                    let left = self.timeout.saturating_sub(started.elapsed()).as_millis();
-                    if left == 0 {
-                        break;
-                    }
+                    let left = time_left.saturating_sub(started.elapsed()).as_millis();
                     let (x, y) = (band.x as i32, band.y as i32);
                     sys::TessBaseAPISetRectangle(api, x, y, band.w as i32, band.h as i32);
-                    if recognize_within(api, left.min(i32::MAX as u128) as i32) == 0 {
-                        let mut line = read_words(api);
-                        for word in &mut line {
-                            word.line = (MISSED_LINE_BLOCK + i as u32, 1, 1);
-                        }
-                        words.extend(line);
+                    if left == 0 || recognize_within(api, left.min(i32::MAX as u128) as i32) != 0 {
+                        cut_short = true;
+                        break;
                     }
+                    let mut line = read_words(api);
+                    for word in &mut line {
+                        word.line = (MISSED_LINE_BLOCK + i as u32, 1, 1);
+                    }
+                    words.extend(line);
                 }
                 sys::TessBaseAPISetPageSegMode(api, sys::TessPageSegMode_PSM_SINGLE_COLUMN);
             }
             sys::TessBaseAPIClear(api);
-            (rc, words)
+            (rc, words, cut_short)
         };
-        if started.elapsed() >= self.timeout {
-            return Err(OcrError::Timeout {
-                seconds: self.timeout.as_secs(),
-            });
+        // A page read only in part is not a result: it fails with the reason.
+        if cut_short || (rc != 0 && started.elapsed() >= time_left) {
+            return Err(OcrError::Timeout);
         }
         if rc != 0 {
             return Err(OcrError::Engine(format!("recognition returned code {rc}")));

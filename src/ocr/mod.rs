@@ -20,12 +20,14 @@ pub const READER_REVISION: &str =
     "letters-rivals-missed-lines-leader-grid-figure-rivals-lone-dots-6";
 
 /// Engine settings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct OcrConfig {
     /// Folder holding `<lang>.traineddata`; `None` uses Tesseract's default.
     pub tessdata_dir: Option<PathBuf>,
     pub lang: String,
-    /// Pages taking longer are abandoned and recorded as failed.
+    /// Time a page may take from decoding to its words; a page still being read after this
+    /// (and a grace of half as much again for an engine that does not stop) is abandoned and
+    /// recorded as failed.
     pub page_timeout: Duration,
 }
 
@@ -33,15 +35,18 @@ pub struct OcrConfig {
 pub enum OcrError {
     #[error("Tesseract could not start with language {lang} (tessdata {tessdata}): is tesseract-ocr-{lang} installed?")]
     Init { lang: String, tessdata: String },
-    #[error("OCR took longer than the page limit of {seconds} s (a very noisy or non-text page?)")]
-    Timeout { seconds: u64 },
+    #[error(
+        "OCR did not finish within the page's time limit (a very noisy, dense or non-text page?)"
+    )]
+    Timeout,
     #[error("Tesseract failed: {0}")]
     Engine(String),
 }
 
-/// Something that reads a prepared page. Tests may use a fake that replays frozen output.
+/// Something that reads a prepared page within the time it is given. Tests may use a fake that
+/// replays frozen output.
 pub trait OcrEngine {
-    fn recognize(&mut self, page: &PreparedPage) -> Result<OcrPage, OcrError>;
+    fn recognize(&mut self, page: &PreparedPage, time_left: Duration) -> Result<OcrPage, OcrError>;
 }
 
 /// Tesseract runs one OpenMP team per call by default, which on a machine whose cores are

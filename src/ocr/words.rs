@@ -184,6 +184,7 @@ pub fn build_page(
             junk_chars as f32 / total_chars as f32
         },
         turned_degrees: 0,
+        image_warnings: Vec::new(),
     }
 }
 

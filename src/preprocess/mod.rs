@@ -12,7 +12,7 @@ use image::{GrayImage, Luma};
 use imageproc::geometric_transformations::{rotate_about_center, Border, Interpolation};
 
 /// Tunables of preparation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PreprocessParams {
     /// Largest skew searched for, in degrees (scans come in rotated by up to 3).
     pub max_skew_degrees: f32,

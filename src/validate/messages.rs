@@ -62,8 +62,16 @@ pub const BAD_DATE: Generic = Generic {
     en: "{detail} in {field} is not a valid date",
 };
 
+pub const IMAGE_DAMAGED: Generic = Generic {
+    code: "IMAGE-DAMAGED",
+    severity: Severity::Review,
+    vi: "Tệp ảnh trang sổ bị hỏng hoặc thiếu một phần ({detail}): phần dưới trang có thể bị mất, cần quét lại hoặc đối chiếu sổ gốc",
+    en: "The page's image file is damaged or cut short ({detail}): part of the page may be missing; scan it again or check the book",
+};
+
 /// Every generic finding, for `sohoa explain`.
 pub const ALL: &[&Generic] = &[
+    &IMAGE_DAMAGED,
     &MISSING_REQUIRED,
     &MISSING_PRINTED,
     &UNREADABLE,
