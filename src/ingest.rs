@@ -723,6 +723,61 @@ mod tests {
     }
 
     #[test]
+    fn over_long_values_and_files_are_refused_naming_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("book.toml");
+        let long = "x".repeat(MAX_BOOK_VALUE_CHARS + 1);
+        write(&p, &GOOD.replace("UBND xã An Nhơn", &long));
+        let e = read_book_meta(&p).unwrap_err();
+        assert!(
+            matches!(&e, BookError::InvalidKey { key, .. } if key == "authority"),
+            "{e}"
+        );
+        write(&p, &format!("{GOOD}note = \"{long}\"\n"));
+        let e = read_book_meta(&p).unwrap_err();
+        assert!(
+            matches!(&e, BookError::InvalidKey { key, .. } if key == "note"),
+            "{e}"
+        );
+        write(&p, &format!("{GOOD}# {}\n", "y".repeat(70_000)));
+        let e = read_book_meta(&p).unwrap_err();
+        assert!(e.to_string().contains("few short keys"), "{e}");
+    }
+
+    #[test]
+    fn hidden_files_are_not_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(&root.join("b/book.toml"), GOOD);
+        png(&root.join("b/page-001.png"));
+        png(&root.join("b/._page-001.png"));
+        std::fs::create_dir_all(root.join(".Trashes")).unwrap();
+        png(&root.join(".Trashes/page-009.png"));
+        let scan = discover(root).unwrap();
+        assert_eq!(scan.books.len(), 1);
+        assert_eq!(scan.books[0].pages.len(), 1);
+        assert_eq!(scan.books[0].pages[0].file, "b/page-001.png");
+    }
+
+    #[test]
+    fn a_jpeg_cut_short_is_told_from_a_whole_one() {
+        let img = GrayImage::from_fn(64, 64, |x, y| image::Luma([(x * 4 ^ y * 3) as u8]));
+        let mut whole = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut whole, 90)
+            .encode_image(&img)
+            .unwrap();
+        assert!(!jpeg_cut_short(&whole));
+        // Padding after the end marker, as some scanners write, is still whole.
+        let mut padded = whole.clone();
+        padded.extend_from_slice(&[0; 64]);
+        assert!(!jpeg_cut_short(&padded));
+        for cut in [whole.len() - 2, whole.len() / 2, 40] {
+            assert!(jpeg_cut_short(&whole[..cut]), "cut at {cut}");
+        }
+        assert!(!jpeg_cut_short(b"\x89PNG"));
+    }
+
+    #[test]
     fn corrupt_image_is_a_decode_error_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();

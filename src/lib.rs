@@ -9,6 +9,7 @@
 
 pub mod bookcheck;
 pub mod cli;
+pub mod clock;
 pub mod dedup;
 pub mod emit;
 pub mod eval;
@@ -16,6 +17,7 @@ pub mod extract;
 pub mod ingest;
 pub mod normalize;
 pub mod ocr;
+pub mod outdir;
 pub mod package;
 pub mod page;
 pub mod pipeline;
@@ -26,3 +28,4 @@ pub mod store;
 pub mod synth;
 pub mod text;
 pub mod validate;
+pub mod workbook;

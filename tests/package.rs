@@ -246,7 +246,11 @@ fn book_package_holds_the_excel_entries_as_renderable_pdfs() {
 
     let manifest = std::fs::read_to_string(f.delivery("manifest.csv")).unwrap();
     let lines: Vec<&str> = manifest.lines().collect();
-    assert_eq!(lines[0], "file,book,entry,sha256,bytes");
+    assert_eq!(lines[0], "file,book,entry,sha256,bytes,book_state,left_out");
+    assert!(
+        lines[1..].iter().all(|l| l.ends_with(",complete,0")),
+        "{manifest}"
+    );
     assert_eq!(lines.len(), 1 + 2 + 6, "{manifest}");
     assert!(lines[1].starts_with("ks-2008-01/24892_DT_LD.KS.2008.01.xlsx,ks-2008-01,,"));
     assert!(lines[3].starts_with(
@@ -358,11 +362,17 @@ fn incomplete_book_is_reported_and_allow_partial_packages_the_ready_entries() {
     assert!(!f.delivery("ks-2008-01").exists());
     assert_eq!(
         std::fs::read_to_string(f.delivery("manifest.csv")).unwrap(),
-        "file,book,entry,sha256,bytes\n"
+        "file,book,entry,sha256,bytes,book_state,left_out\n"
     );
 
     let o = f.package(&["--allow-partial"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // A partial package is never taken for a complete one: its own exit code, and the manifest.
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    let manifest = std::fs::read_to_string(f.delivery("manifest.csv")).unwrap();
+    assert!(
+        manifest.lines().skip(1).all(|l| l.ends_with(",partial,1")),
+        "{manifest}"
+    );
     let zip = f.delivery("ks-2008-01/24892_DT_LD.KS.2008.01.zip");
     let mut expected = expected_pdfs(6);
     expected.remove(4);
@@ -597,4 +607,217 @@ fn scan_like_page(font: &ab_glyph::FontRef, seed: u32) -> (RgbImage, Vec<String>
         }
     }
     (img, lines, fields)
+}
+
+/// Every file `manifest.csv` lists for a book is there with its hash, and nothing else is: the
+/// manifest describes exactly the files beside it.
+fn assert_delivery_matches_its_manifest(delivery: &Path) {
+    let manifest = delivery.join("manifest.csv");
+    let mut listed = std::collections::BTreeSet::new();
+    listed.insert(PathBuf::from("manifest.csv"));
+    let mut rdr = csv::Reader::from_path(&manifest).expect("a manifest");
+    for row in rdr.records() {
+        let row = row.unwrap();
+        if !row[2].is_empty() {
+            continue; // a PDF inside a ZIP
+        }
+        let bytes = std::fs::read(delivery.join(&row[0]))
+            .unwrap_or_else(|e| panic!("{} listed but not there: {e}", &row[0]));
+        let sha = sohoa::schema::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        assert_eq!(
+            sha,
+            row[3].to_string(),
+            "{} differs from the manifest",
+            &row[0]
+        );
+        listed.insert(PathBuf::from(&row[0]));
+    }
+    for e in walkdir::WalkDir::new(delivery).min_depth(1) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(delivery).unwrap();
+            assert!(
+                listed.contains(rel),
+                "{} is not in the manifest",
+                rel.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_packaging_killed_at_any_moment_leaves_a_delivery_its_manifest_describes() {
+    let f = Fixture::new(
+        &[
+            ("ks-2008-01", BOOK_TOML),
+            ("ks-2008-02", &BOOK_TOML.replace("01/2008", "02/2008")),
+        ],
+        3,
+    );
+    assert_eq!(f.package(&[]).status.code(), Some(0));
+    let bin = env!("CARGO_BIN_EXE_sohoa");
+    for round in 0..16u64 {
+        // Each round changes what a complete packaging would deliver, then kills one midway.
+        let shift = round as u32 % 3;
+        f.store(
+            |_, page, index| {
+                if (page + index + shift) % 7 == 0 {
+                    EntryStatus::Review
+                } else {
+                    EntryStatus::Auto
+                }
+            },
+            |_, _, so| so,
+        );
+        let mut child = Command::new(bin)
+            .env("SOHOA_SCHEMAS", schemas_dir())
+            .args([
+                "package",
+                f.out.to_str().unwrap(),
+                "--allow-partial",
+                "--quiet",
+            ])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(15 * round));
+        let _ = child.kill();
+        let _ = child.wait();
+        if f.delivery("manifest.csv").exists() {
+            assert_delivery_matches_its_manifest(&f.out.join("delivery"));
+        }
+    }
+    let o = f.package(&["--allow-partial"]);
+    assert!(
+        o.status.code() == Some(0) || o.status.code() == Some(4),
+        "{}",
+        text(&o)
+    );
+    assert_delivery_matches_its_manifest(&f.out.join("delivery"));
+    // Nothing of the interrupted attempts is left beside the delivery.
+    let leftovers: Vec<String> = std::fs::read_dir(&f.out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".delivery"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_file_sohoa_did_not_write_in_the_delivery_is_never_deleted() {
+    let f = Fixture::new(&[("ks-2008-01", BOOK_TOML)], 1);
+    assert_eq!(f.package(&[]).status.code(), Some(0));
+    let mine = f.delivery("ks-2008-01/signed-by-the-director.pdf");
+    std::fs::write(&mine, b"%PDF-1.4 mine").unwrap();
+    let o = f.package(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("signed-by-the-director.pdf"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(std::fs::read(&mine).unwrap(), b"%PDF-1.4 mine");
+    assert_delivery_matches_its_manifest_except(&f.out.join("delivery"), &mine);
+}
+
+fn assert_delivery_matches_its_manifest_except(delivery: &Path, extra: &Path) {
+    let kept = std::fs::read(extra).unwrap();
+    std::fs::remove_file(extra).unwrap();
+    assert_delivery_matches_its_manifest(delivery);
+    std::fs::write(extra, kept).unwrap();
+}
+
+#[test]
+fn an_over_long_file_name_fails_its_book_alone() {
+    let long = BOOK_TOML
+        .replace("\"24892\"", &format!("\"{}\"", "9".repeat(300)))
+        .replace("An Nhơn", "Khác");
+    let f = Fixture::new(&[("ks-2008-01", BOOK_TOML), ("ks-2008-09", &long)], 1);
+    let o = f.package(&[]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("ks-2008-09: NOT PACKAGED"), "{out}");
+    assert!(out.contains("bytes long"), "{out}");
+    assert!(f
+        .delivery("ks-2008-01/24892_DT_LD.KS.2008.01.zip")
+        .is_file());
+    assert_delivery_matches_its_manifest(&f.out.join("delivery"));
+}
+
+#[test]
+fn a_book_folder_moved_away_keeps_the_last_outputs_and_says_which() {
+    let f = Fixture::new(
+        &[
+            ("ks-2008-01", BOOK_TOML),
+            ("ks-2008-02", &BOOK_TOML.replace("01/2008", "02/2008")),
+        ],
+        1,
+    );
+    let out = f.out.to_str().unwrap();
+    let o = sohoa(&["rerun", out, "--failed", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let records = std::fs::read(f.out.join("records/KS.csv")).unwrap();
+    std::fs::rename(f.scans.join("ks-2008-02"), f._dir.path().join("elsewhere")).unwrap();
+    for args in [vec!["rerun", out, "--failed"], vec!["package", out]] {
+        let o = sohoa(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains("ks-2008-02"), "{}", text(&o));
+        assert!(text(&o).contains("last outputs are kept"), "{}", text(&o));
+    }
+    assert_eq!(
+        std::fs::read(f.out.join("records/KS.csv")).unwrap(),
+        records
+    );
+}
+
+#[test]
+fn records_cells_cannot_run_as_formulas_and_open_as_utf8() {
+    let f = Fixture::new(&[("=HYPERLINK(\"x\")", BOOK_TOML)], 1);
+    let o = sohoa(&["rerun", f.out.to_str().unwrap(), "--failed", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let bytes = std::fs::read(f.out.join("records/KS.csv")).unwrap();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "no BOM");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let second = text.lines().nth(1).unwrap();
+    assert!(second.starts_with("\"'=HYPERLINK(\"\"x\"\")\""), "{second}");
+    assert!(f.package(&[]).status.success());
+    let manifest = std::fs::read_to_string(f.delivery("manifest.csv")).unwrap();
+    assert!(
+        manifest
+            .lines()
+            .skip(1)
+            .all(|l| l.contains(",\"'=HYPERLINK(")),
+        "{manifest}"
+    );
+}
+
+#[test]
+fn a_second_command_on_the_same_output_folder_is_refused_naming_the_holder() {
+    use std::os::fd::AsRawFd;
+    let f = Fixture::new(&[("ks-2008-01", BOOK_TOML)], 1);
+    let lock = f.out.join(".sohoa.lock");
+    let file = std::fs::File::create(&lock).unwrap();
+    std::fs::write(
+        &lock,
+        "sohoa run /data/scans, process 4242 on pc-07, since 2026-12-03T09:00:00Z",
+    )
+    .unwrap();
+    // SAFETY: flock on a descriptor the test owns.
+    assert_eq!(
+        unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+        0
+    );
+    for args in [
+        vec!["package", f.out.to_str().unwrap()],
+        vec!["rerun", f.out.to_str().unwrap(), "--failed"],
+    ] {
+        let o = sohoa(&args);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        let t = text(&o);
+        assert!(
+            t.contains("another sohoa") && t.contains("process 4242 on pc-07"),
+            "{t}"
+        );
+    }
+    drop(file);
+    assert!(f.package(&[]).status.success());
 }

@@ -37,7 +37,7 @@ pub struct CommonArgs {
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub page_timeout: u64,
     /// Confidence below which a field sends its entry to review.
-    #[arg(long, default_value_t = 0.90, value_name = "0..1")]
+    #[arg(long, default_value_t = 0.90, value_name = "0..1", value_parser = parse_confidence)]
     pub min_confidence: f32,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
@@ -74,9 +74,6 @@ impl CommonArgs {
             lang: "vie".into(),
             page_timeout: Duration::from_secs(self.page_timeout.max(1)),
         };
-        if !(0.0..=1.0).contains(&self.min_confidence) {
-            anyhow::bail!("--min-confidence must be between 0 and 1");
-        }
         Ok(RunConfig {
             scans: scans.to_path_buf(),
             out: out.to_path_buf(),
@@ -93,6 +90,50 @@ impl CommonArgs {
             dump: self.dump.clone(),
         })
     }
+}
+
+/// A confidence between 0 and 1 (a bad one is a usage error, exit 2).
+fn parse_confidence(s: &str) -> Result<f32, String> {
+    match s.trim().parse::<f32>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        Ok(_) => Err(format!("{s} is not between 0 and 1 (e.g. 0.90)")),
+        Err(_) => Err(format!("{s} is not a number between 0 and 1 (e.g. 0.90)")),
+    }
+}
+
+/// Books whose page results are in OUT but which are not in the scans folder now (moved,
+/// renamed, or another scans folder given): rebuilding the outputs without them would drop
+/// their entries in silence, so the command stops and says which.
+pub fn missing_books(out: &Path, scan: &Scan) -> anyhow::Result<()> {
+    let pages = out.join("pages");
+    let Ok(dirs) = std::fs::read_dir(&pages) else {
+        return Ok(());
+    };
+    let known: std::collections::BTreeSet<&str> = scan
+        .books
+        .iter()
+        .map(|b| b.id.as_str())
+        .chain(scan.failed.iter().map(|(id, _)| id.as_str()))
+        .collect();
+    let mut missing: Vec<String> = dirs
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|id| !known.contains(id.as_str()))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    missing.sort_by(|a, b| natord::compare(a, b));
+    anyhow::bail!(
+        "{} holds the results of book(s) that are not in the scans folder {} now: {} (moved or \
+         renamed?). Nothing was changed and the last outputs are kept. Put the book folders \
+         back, or, to drop a book from the outputs on purpose, remove {}/<book>.",
+        out.display(),
+        scan.root.display(),
+        missing.join(", "),
+        pages.display()
+    )
 }
 
 /// Progress on a terminal: a bar; otherwise one log line per page (nothing with --quiet).
@@ -185,9 +226,10 @@ pub fn run_batch(
         sohoa_version: env!("CARGO_PKG_VERSION").into(),
     }
     .save(&config.out)?;
+    // The registry files are read before any page: a bad one is said at once, not after hours.
+    let steps = batch_steps(args)?;
     let display = Display::new(args);
     let (results, stats) = pipeline::process(config, scan, selection, factory, &display)?;
-    let steps = batch_steps(args)?;
     let outputs = Outputs {
         out: &config.out,
         schemas: &config.schemas,

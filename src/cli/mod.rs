@@ -25,6 +25,8 @@ pub enum Exit {
     Usage = 2,
     /// The run finished but some pages or books failed; see the report.
     PagesFailed = 3,
+    /// A delivery was written, but only in part (`--allow-partial`): some book lacks entries.
+    Partial = 4,
 }
 
 #[derive(Debug, Parser)]

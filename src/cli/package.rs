@@ -32,8 +32,11 @@ pub struct PackageArgs {
 
 pub fn execute(args: PackageArgs) -> anyhow::Result<Exit> {
     let manifest = RunManifest::load(&args.out)?;
-    let scan = ingest::discover(&manifest.scans)
-        .with_context(|| "the scans folder of the earlier run is gone")?;
+    let _lock = crate::outdir::OutLock::acquire(&args.out, "sohoa package")?;
+    let scan = ingest::discover(&manifest.scans).with_context(|| {
+        "the scans folder of the earlier run is gone; the delivery was not changed"
+    })?;
+    super::config::missing_books(&args.out, &scan)?;
     let schemas = Schemas::load(&Schemas::locate(args.common.schemas.as_deref()))?;
     package_out(
         &args.out,
@@ -87,6 +90,8 @@ pub fn package_out(
     }
     Ok(if report.any_book_not_packaged() {
         Exit::PagesFailed
+    } else if !report.complete() {
+        Exit::Partial
     } else {
         Exit::Ok
     })

@@ -6,7 +6,7 @@
 //! sohoa rerun out --page ks-1998-01:7 --page ks-1998-01:8
 //! ```
 
-use super::config::{run_batch, CommonArgs};
+use super::config::{missing_books, run_batch, CommonArgs};
 use super::Exit;
 use crate::ingest;
 use crate::page::PageKey;
@@ -51,8 +51,12 @@ fn parse_page_key(s: &str) -> Result<PageKey, String> {
 pub fn execute(args: RerunArgs) -> anyhow::Result<Exit> {
     let manifest = RunManifest::load(&args.out)?;
     let config = args.common.config(&manifest.scans, &args.out)?;
-    let scan = ingest::discover(&manifest.scans)
-        .with_context(|| "the scans folder of the earlier run is gone")?;
+    let _lock = crate::outdir::OutLock::acquire(&args.out, "sohoa rerun")?;
+    let scan = ingest::discover(&manifest.scans).with_context(|| {
+        "the scans folder of the earlier run is gone; nothing was changed and the last outputs \
+         are kept"
+    })?;
+    missing_books(&args.out, &scan)?;
     let selection = if args.failed {
         Selection::Failed
     } else {

@@ -7,10 +7,10 @@
 //! Running again with the same `--out` skips pages whose image is unchanged and finishes the
 //! rest; the outputs are rebuilt from the page results each time.
 
-use super::config::{run_batch, CommonArgs};
+use super::config::{missing_books, run_batch, CommonArgs};
 use super::Exit;
-use crate::ingest;
 use crate::pipeline::Selection;
+use crate::{ingest, outdir};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -26,6 +26,9 @@ pub struct RunArgs {
     /// With --package: package the ready entries of books not yet complete.
     #[arg(long, requires = "package")]
     pub allow_partial: bool,
+    /// Write into OUT even though it holds files sohoa did not write (they are left alone).
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -33,6 +36,17 @@ pub struct RunArgs {
 pub fn execute(args: RunArgs) -> anyhow::Result<Exit> {
     let config = args.common.config(&args.scans, &args.out)?;
     let scan = ingest::discover(&args.scans)?;
+    if scan.books.is_empty() && scan.failed.is_empty() {
+        anyhow::bail!(
+            "{}: no book found; each book is a folder holding book.toml and its page images \
+             (PNG, JPEG, TIFF)",
+            args.scans.display()
+        );
+    }
+    outdir::check_for_run(&args.out, args.force)?;
+    let _lock =
+        outdir::OutLock::acquire(&args.out, &format!("sohoa run {}", args.scans.display()))?;
+    missing_books(&args.out, &scan)?;
     let code = run_batch(&config, &scan, &Selection::All, &args.common)?;
     if !args.package {
         return Ok(code);

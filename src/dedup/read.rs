@@ -20,6 +20,22 @@ pub enum ReadError {
     },
     #[error("{path}: no header row")]
     NoHeader { path: PathBuf },
+    #[error("{path}: no column of this file is one the matching compares (it has {found}; expected some of {expected}): is it a registry export with its header row?")]
+    NoMatchingColumn {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+    #[error("{path}: {bad} of {rows} rows cannot be read (the first is row {first}: {why}); this does not look like a registry file")]
+    MostlyUnreadable {
+        path: PathBuf,
+        bad: usize,
+        rows: usize,
+        first: usize,
+        why: String,
+    },
+    #[error(transparent)]
+    Workbook(#[from] crate::workbook::WorkbookError),
 }
 
 /// What reading one file gave.
@@ -29,6 +45,68 @@ pub struct SourceSummary {
     pub records: usize,
     /// Configured fields none of whose columns the file has.
     pub missing_fields: Vec<String>,
+    /// Rows left out because they could not be read (a cell that is not UTF-8 text), and the
+    /// first of them; a file where they are the majority is refused instead.
+    #[serde(default)]
+    pub unreadable_rows: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_unreadable_row: Option<usize>,
+}
+
+impl SourceSummary {
+    fn note_unreadable(&mut self, row: usize) {
+        self.unreadable_rows += 1;
+        self.first_unreadable_row.get_or_insert(row);
+    }
+
+    /// Refuses a file whose rows are mostly unreadable: junk given as a registry would otherwise
+    /// be matched against (and hide the batch's own duplicates).
+    fn check_readable(&self, path: &Path, why: &str) -> Result<(), ReadError> {
+        let rows = self.records + self.unreadable_rows;
+        if self.unreadable_rows * 2 > rows {
+            return Err(ReadError::MostlyUnreadable {
+                path: path.into(),
+                bad: self.unreadable_rows,
+                rows,
+                first: self.first_unreadable_row.unwrap_or(1),
+                why: why.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A file none of whose columns the model compares is an error, not a registry of nobody.
+fn require_some_column(
+    path: &Path,
+    config: &MatchConfig,
+    headers: &[String],
+    columns: &[Vec<usize>],
+) -> Result<(), ReadError> {
+    if columns.iter().any(|c| !c.is_empty()) {
+        return Ok(());
+    }
+    let shorten = |s: String| {
+        if s.chars().count() > 120 {
+            format!("{}...", s.chars().take(120).collect::<String>())
+        } else {
+            s
+        }
+    };
+    let expected: Vec<&str> = config
+        .fields
+        .iter()
+        .flat_map(|f| f.columns.iter().map(String::as_str))
+        .collect();
+    Err(ReadError::NoMatchingColumn {
+        path: path.into(),
+        found: shorten(format!(
+            "{} column(s): {}",
+            headers.len(),
+            headers.join(", ")
+        )),
+        expected: shorten(expected.join(", ")),
+    })
 }
 
 /// Template header to key: the leading identifier (`loaiDangKy \ni=[...]` -> `loaiDangKy`).
@@ -131,6 +209,7 @@ pub fn read_into(
             .next()
             .ok_or_else(|| ReadError::NoHeader { path: path.into() })?;
         columns = map_columns(config, &headers);
+        require_some_column(path, config, &headers, &columns)?;
         for (i, row) in rows.enumerate() {
             if row.iter().all(|c| c.trim().is_empty()) {
                 continue;
@@ -148,6 +227,8 @@ pub fn read_into(
             .map(str::to_string)
             .collect();
         columns = map_columns(config, &headers);
+        require_some_column(path, config, &headers, &columns)?;
+        let mut bad_column: Option<usize> = None;
         // One thread parses CSV into batches of byte records while this one normalises and
         // interns: the two halves of reading take about the same time. Only the configured
         // columns are checked as UTF-8, not all seventy.
@@ -185,6 +266,8 @@ pub fn read_into(
                 }
             });
             let mut row = 0u32;
+            let summary = &mut summary;
+            let bad_column = &mut bad_column;
             for message in full_rx {
                 let batch = message.map_err(|message| ReadError::Row {
                     path: path.into(),
@@ -205,19 +288,25 @@ pub fn read_into(
                         }
                     });
                     if let Some(c) = bad {
-                        return Err(ReadError::Row {
-                            path: path.into(),
-                            row: row as usize,
-                            message: format!("column {} is not UTF-8 text", c + 1),
-                        });
+                        // One bad row does not stop the file; a file of them is refused below.
+                        summary.note_unreadable(row as usize);
+                        bad_column.get_or_insert(c + 1);
+                        continue;
                     }
                     push(store, vocab, &values, source, row);
                     summary.records += 1;
                 }
                 let _ = empty_tx.send(batch);
             }
-            Ok(())
+            Ok::<(), ReadError>(())
         })?;
+        summary.check_readable(
+            path,
+            &format!(
+                "column {} is not UTF-8 text",
+                bad_column.map_or("?".into(), |c| c.to_string())
+            ),
+        )?;
     }
     summary.missing_fields = config
         .fields
@@ -260,6 +349,7 @@ fn push(store: &mut RecordStore, vocab: &mut Vocab, values: &[String], source: u
 /// Every row of the import sheet (`DL Import`, else the first) as text.
 fn xlsx_rows(path: &Path) -> Result<Vec<Vec<String>>, ReadError> {
     use calamine::{open_workbook_auto, Data, Reader};
+    crate::workbook::check_inflation(path, &crate::workbook::InflationLimits::default())?;
     let mut wb = open_workbook_auto(path).map_err(|e| io(path, e))?;
     let names = wb.sheet_names();
     let sheet = names
@@ -316,12 +406,64 @@ mod tests {
             10_000
         );
         assert_eq!(store.rows[9_999], 10_000);
-        let mut bytes = text.into_bytes();
+        // One bad row is left out and counted, not fatal.
+        let mut bytes = text.clone().into_bytes();
         bytes.extend_from_slice(b"\xff\xfe bad\n");
         std::fs::write(&path, &bytes).unwrap();
         let mut store = RecordStore::new(&config);
+        let s = read_into(&path, &config, &mut vocab, &mut store).unwrap();
+        assert_eq!((s.records, s.unreadable_rows), (10_000, 1));
+        assert_eq!(s.first_unreadable_row, Some(10_001));
+        // Rows mostly unreadable: not a registry.
+        let mut bytes = b"name\nAn\n".to_vec();
+        for _ in 0..5 {
+            bytes.extend_from_slice(b"\xff\xfe\x00\x81junk\n");
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let mut store = RecordStore::new(&config);
         let e = read_into(&path, &config, &mut vocab, &mut store).unwrap_err();
-        assert!(e.to_string().contains("row 10001"), "{e}");
+        assert!(e.to_string().contains("5 of 6 rows"), "{e}");
+        assert!(e.to_string().contains("row 2"), "{e}");
+    }
+
+    #[test]
+    fn a_workbook_that_inflates_to_gigabytes_is_refused_before_it_is_parsed() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("registry.xlsx");
+        {
+            let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            zip.start_file("xl/sharedStrings.xml", options).unwrap();
+            let chunk = vec![b'A'; 1 << 20];
+            for _ in 0..300 {
+                zip.write_all(&chunk).unwrap();
+            }
+            zip.finish().unwrap();
+        }
+        let e = read_headers(&path).unwrap_err();
+        assert!(e.to_string().contains("registry.xlsx"), "{e}");
+        assert!(e.to_string().contains("unpacked"), "{e}");
+    }
+
+    #[test]
+    fn a_file_sharing_no_column_with_the_model_is_refused() {
+        let config = MatchConfig::one_name_column();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junk.csv");
+        // Base64 text: its first line is taken as a header naming nothing the model compares.
+        let mut junk = String::new();
+        for i in 0..2000 {
+            junk.push_str(&format!("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo{i:05}w==\n"));
+        }
+        std::fs::write(&path, junk).unwrap();
+        let mut vocab = Vocab::new();
+        let mut store = RecordStore::new(&config);
+        let e = read_into(&path, &config, &mut vocab, &mut store).unwrap_err();
+        assert!(matches!(e, ReadError::NoMatchingColumn { .. }), "{e}");
+        assert!(e.to_string().contains("junk.csv"), "{e}");
+        assert_eq!(store.rows.len(), 0);
     }
 
     #[test]

@@ -90,9 +90,16 @@ pub fn config_for(
         }
     }
     best.map(|b| b.1).ok_or_else(|| {
+        let shown: String = headers.join(", ").chars().take(120).collect();
         StepConfigError::NoModel(format!(
-            "the registry file's headers match no model in {}; give --dedup-config",
-            dir.display()
+            "{}: no column of this file is one a matching model in {} compares (it has {} \
+             column(s): {shown}); is it a registry export with its header row? Give the model \
+             with --dedup-config if its columns are named otherwise",
+            existing
+                .first()
+                .map_or(String::new(), |p| p.display().to_string()),
+            dir.display(),
+            headers.len()
         ))
     })
 }

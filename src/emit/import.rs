@@ -2,7 +2,7 @@
 //! template's exact headers, every cell Text so ID numbers and dates stay as written) and the
 //! same rows as `OUT/import/<REG>.csv` (UTF-8 with BOM, formula-like values neutralised).
 
-use super::neutralize_formula;
+use super::{clean_cell, strip_controls};
 use crate::page::Entry;
 use crate::schema::{CodeTables, FieldKind, RegisterSchema};
 use crate::store::write_atomic;
@@ -49,7 +49,9 @@ pub fn workbook_bytes(
         for (col, value) in row.iter().enumerate() {
             if !value.is_empty() {
                 // Strings are never evaluated by spreadsheet programs: no formula can ride in.
-                sheet.write_string_with_format(r as u32 + 1, col as u16, value, &text)?;
+                // Control characters are invalid in XLSX text.
+                let value = strip_controls(value);
+                sheet.write_string_with_format(r as u32 + 1, col as u16, value.as_ref(), &text)?;
             }
         }
     }
@@ -100,7 +102,7 @@ pub fn csv_bytes(register: &RegisterSchema, rows: &[Vec<String>]) -> std::io::Re
         let mut w = csv::Writer::from_writer(&mut out);
         w.write_record(register.columns.iter().map(|c| c.header.as_str()))?;
         for row in rows {
-            w.write_record(row.iter().map(|v| neutralize_formula(v).into_owned()))?;
+            w.write_record(row.iter().map(|v| clean_cell(v)))?;
         }
         w.flush()?;
     }

@@ -42,6 +42,33 @@ pub fn neutralize_formula(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A value as any output cell holds it: control characters (a NUL from a damaged file name or
+/// registry row breaks CSV readers and is invalid in XLSX) become spaces, except that NUL and
+/// other invisible ones go; then formula-like text is neutralised.
+pub fn clean_cell(value: &str) -> String {
+    neutralize_formula(&strip_controls(value)).into_owned()
+}
+
+/// Control characters out: tab and line breaks become spaces, NUL and the other invisible ones
+/// go. What an XLSX text cell holds (it is never a formula there).
+pub fn strip_controls(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.chars().any(char::is_control) {
+        return value.into();
+    }
+    value
+        .chars()
+        .filter_map(|c| match c {
+            '\t' | '\r' | '\n' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// UTF-8 byte order mark: Excel and LibreOffice read a CSV as UTF-8 only with it.
+pub const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +84,15 @@ mod tests {
         assert_eq!(neutralize_formula("\tx"), "'\tx");
         assert_eq!(neutralize_formula("Nguyễn Văn A"), "Nguyễn Văn A");
         assert_eq!(neutralize_formula("05.03.1998"), "05.03.1998");
+    }
+
+    #[test]
+    fn cells_lose_control_characters_and_formulas() {
+        assert_eq!(clean_cell("ks\0-1998"), "ks-1998");
+        assert_eq!(clean_cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(clean_cell("a\nb\tc"), "a b c");
+        assert_eq!(clean_cell("\0=1+1"), "'=1+1");
+        assert_eq!(clean_cell("Lê Thị Ánh"), "Lê Thị Ánh");
     }
 }
 

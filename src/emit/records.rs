@@ -1,7 +1,7 @@
 //! `OUT/records/<REG>.csv`: one row per entry found, whatever its status, so reviewers see
 //! everything: position on the page, status, confidence, findings, then the template columns.
 
-use super::{neutralize_formula, Located};
+use super::{clean_cell, Located, UTF8_BOM};
 use crate::schema::RegisterSchema;
 use crate::store::write_atomic;
 use std::path::Path;
@@ -25,7 +25,7 @@ pub fn write_records(
     extra: &dyn Fn(&Located) -> Vec<String>,
     extra_headers: &[&str],
 ) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(UTF8_BOM.to_vec());
     let mut header: Vec<&str> = LEAD_COLUMNS.to_vec();
     header.extend(extra_headers);
     header.extend(register.keys());
@@ -44,10 +44,15 @@ pub fn write_records(
         ];
         row.extend(extra(loc));
         for key in register.keys() {
-            let v = e.fields.get(key).map(|f| f.value.as_str()).unwrap_or("");
-            row.push(neutralize_formula(v).into_owned());
+            row.push(
+                e.fields
+                    .get(key)
+                    .map(|f| f.value.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+            );
         }
-        w.write_record(&row)?;
+        w.write_record(row.iter().map(|v| clean_cell(v)))?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     write_atomic(path, &bytes)

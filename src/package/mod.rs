@@ -49,6 +49,13 @@ pub enum PackageError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path}: holds files sohoa did not write ({examples}); sohoa replaces this folder whole at each packaging, so move them elsewhere first (nothing was changed)")]
+    Foreign { path: PathBuf, examples: String },
+    #[error("{path}: cannot put the new delivery in place: {source}")]
+    Swap {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// How to package.
@@ -225,6 +232,11 @@ pub fn book_dir(out: &Path, book_id: &str) -> PathBuf {
 }
 
 /// Writes `OUT/delivery/` from page results that went through the batch steps.
+///
+/// The new delivery is built beside the old one (`OUT/.delivery-new-<pid>/`) and swapped in
+/// whole at the end, so that a packaging killed at any moment leaves the last complete delivery
+/// in place, never a manifest that does not describe the files beside it. A file whose bytes did
+/// not change is carried over as it is (same file, same time stamp).
 pub fn package(
     out: &Path,
     scan: &Scan,
@@ -234,11 +246,17 @@ pub fn package(
     options: &PackageOptions,
 ) -> Result<PackageReport, PackageError> {
     let delivery = out.join("delivery");
+    refuse_foreign_files(&delivery)?;
+    remove_leftovers(out)?;
+    let staging = out.join(format!("{STAGING_PREFIX}{}", std::process::id()));
+    std::fs::create_dir_all(&staging).map_err(|source| PackageError::Write {
+        path: staging.clone(),
+        source,
+    })?;
     let by_key: BTreeMap<&PageKey, &PageResult> =
         results.iter().map(|r| (&r.source.key, r)).collect();
     let mut books = Vec::new();
     let mut rows = Vec::new();
-    let mut delivered: BTreeSet<String> = BTreeSet::new();
     for (id, error) in &scan.failed {
         books.push(BookPackage {
             book_id: id.clone(),
@@ -250,9 +268,12 @@ pub fn package(
     for book in &scan.books {
         let outcome = match plan_book(book, &by_key, schemas, options) {
             Ok(Plan::Ready(plan)) => {
-                let (outcome, book_rows) = write_book(out, book, *plan, scan, options)?;
+                let place = Place {
+                    staging: &staging,
+                    old: &delivery,
+                };
+                let (outcome, book_rows) = write_book(&place, book, *plan, scan, options)?;
                 rows.extend(book_rows);
-                delivered.insert(book.id.clone());
                 outcome
             }
             Ok(Plan::NotReady(pending)) => BookOutcome::Incomplete { pending },
@@ -264,18 +285,151 @@ pub fn package(
         });
     }
     books.sort_by(|a, b| natord::compare(&a.book_id, &b.book_id));
-    remove_stale_books(&delivery, &delivered)?;
-    let manifest = delivery.join("manifest.csv");
+    let manifest = staging.join("manifest.csv");
     let bytes = manifest::manifest_bytes(&rows).map_err(|e| PackageError::Write {
         path: manifest.clone(),
         source: std::io::Error::other(e),
     })?;
-    write_if_changed(&manifest, &bytes)?;
+    carry_or_write(&delivery.join("manifest.csv"), &manifest, &bytes)?;
+    swap_in(&staging, &delivery)?;
     Ok(PackageReport {
         delivery,
         books,
         notes,
     })
+}
+
+/// Folders a packaging builds in (`.delivery-new-<pid>`) and moves the old delivery aside to
+/// (`.delivery-old-<pid>`) where the system cannot swap two folders at once.
+const STAGING_PREFIX: &str = ".delivery-new-";
+const RETIRED_PREFIX: &str = ".delivery-old-";
+
+/// Where a book's new files go, and where the last delivery's are.
+struct Place<'a> {
+    staging: &'a Path,
+    old: &'a Path,
+}
+
+/// The files of `OUT/delivery` the last packaging wrote, relative to it: its manifest and the
+/// book files it lists (rows without an entry; the others are PDFs inside a ZIP).
+fn delivered_files(delivery: &Path) -> BTreeSet<PathBuf> {
+    let mut files = BTreeSet::new();
+    let manifest = delivery.join("manifest.csv");
+    let Ok(mut reader) = csv::Reader::from_path(&manifest) else {
+        return files;
+    };
+    files.insert(PathBuf::from("manifest.csv"));
+    let headers = reader.headers().cloned().unwrap_or_default();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(file), Some(entry)) = (column("file"), column("entry")) else {
+        return files;
+    };
+    for row in reader.records().map_while(Result::ok) {
+        if row.get(entry).is_some_and(str::is_empty) {
+            if let Some(f) = row.get(file) {
+                files.insert(PathBuf::from(f));
+            }
+        }
+    }
+    files
+}
+
+/// Stops before anything is written when `OUT/delivery` holds a file the last packaging did not
+/// write (a note, a signed copy): the folder is replaced whole.
+fn refuse_foreign_files(delivery: &Path) -> Result<(), PackageError> {
+    if !delivery.exists() {
+        return Ok(());
+    }
+    let ours = delivered_files(delivery);
+    let mut foreign: Vec<String> = Vec::new();
+    for e in walkdir::WalkDir::new(delivery)
+        .min_depth(1)
+        .sort_by_file_name()
+    {
+        let e = e.map_err(|e| PackageError::Clear {
+            path: delivery.to_path_buf(),
+            source: e.into(),
+        })?;
+        let rel = e.path().strip_prefix(delivery).unwrap_or(e.path());
+        let known = if e.file_type().is_dir() {
+            ours.iter().any(|f| f.starts_with(rel))
+        } else {
+            ours.contains(rel)
+        };
+        if !known {
+            foreign.push(rel.display().to_string());
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let more = foreign.len().saturating_sub(5);
+    let mut examples = foreign.into_iter().take(5).collect::<Vec<_>>().join(", ");
+    if more > 0 {
+        examples += &format!(" and {more} more");
+    }
+    Err(PackageError::Foreign {
+        path: delivery.to_path_buf(),
+        examples,
+    })
+}
+
+/// Removes what an interrupted packaging left at the top of OUT (its own folders only).
+fn remove_leftovers(out: &Path) -> Result<(), PackageError> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Ok(());
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(STAGING_PREFIX) || name.starts_with(RETIRED_PREFIX) {
+            remove_path(&e.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Puts the new delivery in place of the old in one step (`renameat2` with `RENAME_EXCHANGE`),
+/// then removes the old. Where the file system cannot swap, the old is moved aside first: a kill
+/// between the two moves leaves no `delivery/` (never a mixed one), and the next packaging
+/// clears what is left aside.
+fn swap_in(staging: &Path, delivery: &Path) -> Result<(), PackageError> {
+    let swap_err = |source| PackageError::Swap {
+        path: delivery.to_path_buf(),
+        source,
+    };
+    if !delivery.exists() {
+        return std::fs::rename(staging, delivery).map_err(swap_err);
+    }
+    if exchange(staging, delivery).is_ok() {
+        return remove_path(staging);
+    }
+    let parent = delivery.parent().unwrap_or(Path::new("."));
+    let retired = parent.join(format!("{RETIRED_PREFIX}{}", std::process::id()));
+    std::fs::rename(delivery, &retired).map_err(swap_err)?;
+    std::fs::rename(staging, delivery).map_err(swap_err)?;
+    remove_path(&retired)
+}
+
+/// Swaps two paths atomically (Linux 3.15+).
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both strings are NUL-terminated and outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 /// What a ready book will hold.
@@ -409,7 +563,7 @@ fn entry_names(book: &Book, plan: &BookPlan, book_toml: &Path) -> Result<Vec<Str
 }
 
 fn write_book(
-    out: &Path,
+    place: &Place,
     book: &Book,
     plan: BookPlan,
     scan: &Scan,
@@ -468,16 +622,33 @@ fn write_book(
         Err(e) => return fail(format!("cannot build the ZIP: {e}")),
     };
 
-    let dir = book_dir(out, &book.id);
     let xlsx_name = format!("{}.xlsx", plan.stem);
     let zip_name = format!("{}.zip", plan.stem);
+    if let Some(long) = [&xlsx_name, &zip_name]
+        .into_iter()
+        .find(|n| n.len() > MAX_FILE_NAME_BYTES)
+    {
+        return fail(format!(
+            "the file name \"{long}\" is {} bytes long, more than file systems allow ({}); \
+             check the book.toml keys the names are made of (schemas/delivery/{}.toml)",
+            long.len(),
+            MAX_FILE_NAME_BYTES,
+            plan.register.code
+        ));
+    }
     let mut rewritten = 0;
     for (name, bytes) in [(&xlsx_name, &xlsx), (&zip_name, &zip)] {
-        if write_if_changed(&dir.join(name), bytes)? {
-            rewritten += 1;
+        let new = place.staging.join(&book.id).join(name);
+        match carry_or_write(&place.old.join(&book.id).join(name), &new, bytes) {
+            Ok(true) => rewritten += 1,
+            Ok(false) => {}
+            // A file this book cannot have (a name the file system refuses) fails the book.
+            Err(PackageError::Write { path, source }) if source.raw_os_error().is_some() => {
+                return fail(format!("cannot write {}: {source}", path.display()))
+            }
+            Err(e) => return Err(e),
         }
     }
-    remove_stale_files(&dir, &[xlsx_name.as_str(), zip_name.as_str()])?;
 
     let mut manifest = vec![
         ManifestRow::new(
@@ -501,6 +672,12 @@ fn write_book(
             pdf,
         ));
     }
+    if !plan.left_out.is_empty() {
+        for row in &mut manifest {
+            row.book_state = "partial".into();
+            row.left_out = plan.left_out.len();
+        }
+    }
     Ok((
         BookOutcome::Packaged {
             xlsx: xlsx_name,
@@ -515,15 +692,23 @@ fn write_book(
     ))
 }
 
-/// Writes atomically unless the file already holds these bytes; says whether it wrote.
-fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, PackageError> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+/// The longest file name (in bytes) Linux file systems take.
+const MAX_FILE_NAME_BYTES: usize = 255;
+
+/// Puts `bytes` at `new`: as a link to `old` when that file already holds exactly these bytes
+/// (nothing rewritten, its time stamp kept), else written afresh. Says whether it wrote.
+fn carry_or_write(old: &Path, new: &Path, bytes: &[u8]) -> Result<bool, PackageError> {
+    let write_err = |source| PackageError::Write {
+        path: new.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = new.parent() {
+        std::fs::create_dir_all(parent).map_err(write_err)?;
+    }
+    if std::fs::read(old).is_ok_and(|o| o == bytes) && std::fs::hard_link(old, new).is_ok() {
         return Ok(false);
     }
-    write_atomic(path, bytes).map_err(|source| PackageError::Write {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    write_atomic(new, bytes).map_err(write_err)?;
     Ok(true)
 }
 
@@ -534,19 +719,6 @@ fn clear_err(path: &Path) -> impl Fn(std::io::Error) -> PackageError + '_ {
     }
 }
 
-/// Removes every file of a book folder but `keep`.
-fn remove_stale_files(dir: &Path, keep: &[&str]) -> Result<(), PackageError> {
-    for e in std::fs::read_dir(dir).map_err(clear_err(dir))? {
-        let e = e.map_err(clear_err(dir))?;
-        let path = e.path();
-        if keep.iter().any(|k| e.file_name() == *k) {
-            continue;
-        }
-        remove_path(&path)?;
-    }
-    Ok(())
-}
-
 /// Removes a file or a whole folder.
 fn remove_path(path: &Path) -> Result<(), PackageError> {
     if path.is_dir() {
@@ -554,21 +726,4 @@ fn remove_path(path: &Path) -> Result<(), PackageError> {
     } else {
         std::fs::remove_file(path).map_err(clear_err(path))
     }
-}
-
-/// Removes book folders (and stray files) of `OUT/delivery` that are not delivered now.
-fn remove_stale_books(delivery: &Path, delivered: &BTreeSet<String>) -> Result<(), PackageError> {
-    let Ok(entries) = std::fs::read_dir(delivery) else {
-        return Ok(());
-    };
-    for e in entries {
-        let e = e.map_err(clear_err(delivery))?;
-        let name = e.file_name().to_string_lossy().into_owned();
-        let path = e.path();
-        if name == "manifest.csv" || (path.is_dir() && delivered.contains(&name)) {
-            continue;
-        }
-        remove_path(&path)?;
-    }
-    Ok(())
 }

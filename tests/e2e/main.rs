@@ -1,5 +1,6 @@
 //! End-to-end tests: the `sohoa` binary on synthesized register pages, with real Tesseract.
 //! One test binary; helpers in `util`.
 
+mod hardening;
 mod run;
 mod util;
