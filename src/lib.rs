@@ -14,6 +14,7 @@ pub mod dedup;
 pub mod emit;
 pub mod eval;
 pub mod extract;
+pub mod fuzz;
 pub mod ingest;
 pub mod normalize;
 pub mod ocr;
