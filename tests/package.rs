@@ -113,6 +113,9 @@ impl Fixture {
         RunManifest {
             scans: self.scans.clone(),
             sohoa_version: "test".into(),
+            min_confidence: None,
+            existing: Vec::new(),
+            dedup_config: None,
         }
         .save(&self.out)
         .unwrap();
