@@ -13,7 +13,7 @@ use rayon::prelude::*;
 #[derive(Debug, Clone)]
 pub struct KeyPlan {
     pub names: Vec<String>,
-    rules: Vec<Vec<(usize, KeyTransform)>>,
+    rules: Vec<Vec<(usize, KeyTransform, bool)>>,
 }
 
 impl KeyPlan {
@@ -65,7 +65,7 @@ impl KeyPlan {
 
     /// Bit f set when field f is part of the rule's key.
     pub fn fields_of(&self, rule: usize) -> u32 {
-        self.rules[rule].iter().fold(0, |m, &(f, _)| m | 1 << f)
+        self.rules[rule].iter().fold(0, |m, &(f, _, _)| m | 1 << f)
     }
 
     /// Key of a record under a rule; 0 when a part is missing (no block).
@@ -78,9 +78,11 @@ impl KeyPlan {
         let mut parts = [0u64; 8];
         let plan = &self.rules[rule];
         parts[0] = rule as u64 + 1;
-        for (i, &(field, t)) in plan.iter().enumerate().take(7) {
+        for (i, &(field, t, optional)) in plan.iter().enumerate().take(7) {
             match part(vocab, view, field, t) {
                 Some(v) => parts[i + 1] = v,
+                // A blank optional part is a value of its own.
+                None if optional => parts[i + 1] = BLANK_PART,
                 None => return 0,
             }
         }
@@ -103,6 +105,10 @@ impl KeyPlan {
     }
 }
 
+/// What a blank optional key part hashes as (no value of a part can be it: parts are ids,
+/// dates and hashes well below it, or well-mixed).
+const BLANK_PART: u64 = 0xB1A4_C0DE_0000_0001;
+
 fn part(vocab: &Vocab, v: &View, f: usize, t: KeyTransform) -> Option<u64> {
     let folded = || {
         let tokens = v.tokens(f);
@@ -116,6 +122,18 @@ fn part(vocab: &Vocab, v: &View, f: usize, t: KeyTransform) -> Option<u64> {
         KeyTransform::NamePhonetic => {
             let tokens = v.tokens(f);
             (!tokens.is_empty()).then(|| mix(tokens.iter().map(|&t| vocab.get(t).phonetic as u64)))
+        }
+        KeyTransform::NameSorted => {
+            let tokens = v.tokens(f);
+            if tokens.is_empty() {
+                return None;
+            }
+            let mut keys: Vec<u64> = tokens
+                .iter()
+                .map(|&t| vocab.get(t).phonetic as u64)
+                .collect();
+            keys.sort_unstable();
+            Some(mix(keys))
         }
         KeyTransform::NameFolded | KeyTransform::Folded => folded(),
         KeyTransform::Year => {

@@ -15,6 +15,7 @@ pub mod blocking;
 pub mod cluster;
 pub mod compare;
 pub mod config;
+pub mod decide;
 pub mod explain;
 pub mod generate;
 pub mod hash;
