@@ -455,13 +455,26 @@ fn candidates(
                 found.sort_unstable();
                 found.dedup_by_key(|x| x.0);
                 let vi = input.view(i);
-                for &(other, r) in &found {
-                    per_rule[r as usize] += 1;
-                    let (store, j) = if other & INPUT_SIDE != 0 {
+                let side = |other: u32| {
+                    if other & INPUT_SIDE != 0 {
                         (input, other & !INPUT_SIDE)
                     } else {
                         (&registry.store, other)
-                    };
+                    }
+                };
+                for (k, &(other, r)) in found.iter().enumerate() {
+                    // Records met at random in a store of a million miss the cache: ask for
+                    // the ones a few pairs ahead (their start, then their data) meanwhile.
+                    if let Some(&(ahead, _)) = found.get(k + 8) {
+                        let (store, j) = side(ahead);
+                        store.prefetch_start(j as usize);
+                    }
+                    if let Some(&(ahead, _)) = found.get(k + 4) {
+                        let (store, j) = side(ahead);
+                        store.prefetch_data(j as usize);
+                    }
+                    per_rule[r as usize] += 1;
+                    let (store, j) = side(other);
                     let pattern = cmp.pattern_of(&vi, &store.view(j as usize), &mut scratch)
                         | (r as u64) << 60;
                     out.push(Pair {

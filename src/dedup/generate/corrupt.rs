@@ -201,15 +201,21 @@ pub fn garble_word<R: Rng>(word: &str, edits: usize, rng: &mut R) -> String {
         // letters on a smudged line.
         let upper_all = rng.gen_bool(0.5);
         for c in chars.iter_mut() {
-            if upper_all || rng.gen_bool(0.3) {
-                let flipped: Vec<char> = if c.is_uppercase() {
-                    c.to_lowercase().collect()
-                } else {
-                    c.to_uppercase().collect()
-                };
-                if flipped.len() == 1 && (upper_all && c.is_lowercase() || !upper_all) {
-                    *c = flipped[0];
-                }
+            let flip = if upper_all {
+                c.is_lowercase()
+            } else {
+                rng.gen_bool(0.3)
+            };
+            if !flip {
+                continue;
+            }
+            let flipped: Vec<char> = if c.is_uppercase() {
+                c.to_lowercase().collect()
+            } else {
+                c.to_uppercase().collect()
+            };
+            if let [one] = flipped.as_slice() {
+                *c = *one;
             }
         }
     }
