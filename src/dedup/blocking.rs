@@ -208,6 +208,11 @@ impl RuleIndex {
     }
 }
 
+/// The block size cap of rule `r` among per-rule caps (the last one for rules past the end).
+pub fn cap_of(caps: &[usize], r: usize) -> usize {
+    caps.get(r).or(caps.last()).copied().unwrap_or(usize::MAX)
+}
+
 /// The block index of one side.
 #[derive(Debug, Clone, Default)]
 pub struct BlockIndex {
@@ -220,7 +225,9 @@ pub struct BlockIndex {
 }
 
 impl BlockIndex {
-    pub fn build(plan: &KeyPlan, vocab: &Vocab, store: &RecordStore, max_block: usize) -> Self {
+    /// Indexes `store` under every rule; `max_block[rule]` (or the last value for rules past
+    /// the end) bounds the blocks counted as oversized.
+    pub fn build(plan: &KeyPlan, vocab: &Vocab, store: &RecordStore, max_block: &[usize]) -> Self {
         let n = plan.rule_count();
         let keys = plan.keys_of(vocab, store);
         let rules: Vec<RuleIndex> = (0..n)
@@ -235,10 +242,12 @@ impl BlockIndex {
             .collect();
         let oversized_blocks = rules
             .iter()
-            .map(|ri| {
+            .enumerate()
+            .map(|(r, ri)| {
+                let cap = cap_of(max_block, r);
                 ri.keys
                     .chunk_by(|a, b| a == b)
-                    .filter(|c| c.len() > max_block)
+                    .filter(|c| c.len() > cap)
                     .count()
             })
             .collect();
@@ -311,13 +320,13 @@ mod tests {
         s.push(&mut vocab, &["Trần Dinh", "1991"], src, 3);
         s.push(&mut vocab, &["", "1990"], src, 4);
         let plan = KeyPlan::new(&config);
-        let index = BlockIndex::build(&plan, &vocab, &s, 100);
+        let index = BlockIndex::build(&plan, &vocab, &s, &[100]);
         let k0 = plan.key(&vocab, &s, 0, 0);
         assert_eq!(index.block(0, k0), &[0, 1]);
         assert_eq!(plan.key(&vocab, &s, 3, 0), 0, "no key without a name");
         assert_eq!(index.block(0, 0), &[] as &[u32]);
         assert_eq!(index.oversized_blocks, vec![0]);
-        let tiny = BlockIndex::build(&plan, &vocab, &s, 1);
+        let tiny = BlockIndex::build(&plan, &vocab, &s, &[1]);
         assert_eq!(tiny.oversized_blocks, vec![1]);
     }
 

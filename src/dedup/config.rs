@@ -105,6 +105,11 @@ pub struct BlockingRule {
     /// missing it still has the key, with the part blank (`nksGioiTinh:value?`: records
     /// without a sex column meet on the other parts).
     pub keys: Vec<String>,
+    /// Blocks of more records than this are skipped for this rule (default: the model's
+    /// `max_block_size`): a rule that only rescues a few badly garbled records should not
+    /// pair every child of a common mother's name born the same year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_block: Option<usize>,
 }
 
 /// An EM training session (Splink's recipe): pairs sharing the session's keys train the m

@@ -27,18 +27,13 @@ pub struct Registry {
 impl Registry {
     pub fn build(config: &MatchConfig, vocab: &Vocab, store: RecordStore) -> Self {
         // Registry records' own keys are not needed once indexed: lookups go by input keys.
-        let index = BlockIndex::build(
-            &KeyPlan::new(config),
-            vocab,
-            &store,
-            config.model.max_block_size,
-        )
-        .without_record_keys();
+        let index = BlockIndex::build(&KeyPlan::new(config), vocab, &store, &block_caps(config))
+            .without_record_keys();
         let training = BlockIndex::build(
             &KeyPlan::training(config),
             vocab,
             &store,
-            config.model.training_max_block,
+            &[config.model.training_max_block],
         )
         .without_record_keys();
         Self {
@@ -51,6 +46,15 @@ impl Registry {
     pub fn empty(config: &MatchConfig) -> Self {
         Self::build(config, &Vocab::new(), RecordStore::new(config))
     }
+}
+
+/// The block size cap of each blocking rule.
+fn block_caps(config: &MatchConfig) -> Vec<usize> {
+    config
+        .blocking
+        .iter()
+        .map(|r| r.max_block.unwrap_or(config.model.max_block_size))
+        .collect()
 }
 
 /// Which side a matched record is on.
@@ -161,15 +165,15 @@ pub fn link(
     let mut timings = Timings::default();
     let plan = KeyPlan::new(config);
     let rules = plan.rule_count();
-    let max_block = config.model.max_block_size;
+    let max_block = block_caps(config);
     let t = Instant::now();
-    let input_index = BlockIndex::build(&plan, vocab, input, max_block);
+    let input_index = BlockIndex::build(&plan, vocab, input, &max_block);
     timings.index_input = t.elapsed().as_secs_f64();
 
     let cmp = Comparator { config, vocab };
     let t = Instant::now();
     let (pairs, per_rule, skipped) =
-        candidates(&cmp, registry, &input_index, input, rules, max_block);
+        candidates(&cmp, registry, &input_index, input, rules, &max_block);
     timings.candidates = t.elapsed().as_secs_f64();
 
     let mut patterns = PatternCounts::default();
@@ -296,7 +300,7 @@ fn training_pairs(cmp: &Comparator, registry: &Registry, input: &RecordStore) ->
     let config = cmp.config;
     let plan = KeyPlan::training(config);
     let max_block = config.model.training_max_block;
-    let index = BlockIndex::build(&plan, cmp.vocab, input, max_block);
+    let index = BlockIndex::build(&plan, cmp.vocab, input, &[max_block]);
     // At least one record in twenty: deduplicating a registry within itself, few records have
     // a duplicate and a fixed sample would find too few matches to train on.
     let wanted = config.model.training_records.max(input.len() / 20).max(1);
@@ -413,7 +417,7 @@ fn candidates(
     input_index: &BlockIndex,
     input: &RecordStore,
     rules: usize,
-    max_block: usize,
+    max_block: &[usize],
 ) -> (Vec<Vec<Pair>>, Vec<u64>, Vec<u64>) {
     const CHUNK: usize = 2048;
     let chunks: Vec<(Vec<Pair>, Vec<u64>, Vec<u64>)> = (0..input.len().div_ceil(CHUNK))
@@ -438,7 +442,7 @@ fn candidates(
                             continue;
                         }
                         let block = index.block(r, key);
-                        if block.len() > max_block {
+                        if block.len() > max_block[r] {
                             skipped[r] += 1;
                             continue;
                         }
