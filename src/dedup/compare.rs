@@ -284,10 +284,15 @@ pub fn compare_names_read(
     name::DIFFERENT
 }
 
-/// The same folded words, in another order ("Jack Steinert" and "Steinert Jack").
+/// The same folded words, in another order, the family name moved ("Jack Steinert" and
+/// "Steinert Jack"). Middle and given names swapped behind the same family name ("Trần Thu
+/// Ngọc", "Trần Ngọc Thu") are two names: twins are named so.
 fn same_words_reordered(vocab: &Vocab, a: &[TokenId], b: &[TokenId]) -> bool {
     const MAX: usize = 8;
     if a.len() != b.len() || a.len() < 2 || a.len() > MAX {
+        return false;
+    }
+    if folded_id(vocab, a[0]) == folded_id(vocab, b[0]) {
         return false;
     }
     let mut x = [0u32; MAX];
@@ -591,6 +596,7 @@ mod tests {
         assert_eq!(names("Nguyễn Văn An", "Trần Văn Bình"), "different");
         assert_eq!(names("", "Trần Văn Bình"), "missing");
         assert_eq!(names("Steinert Jack", "Jack Steinert"), "reordered");
+        assert_eq!(names("Trần Thu Ngọc", "Trần Ngọc Thu"), "different");
     }
 
     #[test]
