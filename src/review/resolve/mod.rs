@@ -48,7 +48,7 @@ pub struct SetBy {
 
 /// The effective decisions on one entry.
 #[derive(Debug, Clone, Default)]
-struct EntryDecisions {
+pub struct EntryDecisions {
     /// A reviewer's or arbiter's decision per field.
     review: BTreeMap<String, Action>,
     /// Keyed values per field: pass 0 (single keying), 1 and 2 (blind double keying).
@@ -500,41 +500,9 @@ fn settle_entry(entry: &mut Entry, d: &EntryDecisions, set_by: Option<&BTreeMap<
         entry.status = EntryStatus::Rejected;
         return;
     }
-    // Codes the whole-entry confirmation covered when it was made.
-    let confirmed_codes: BTreeSet<&str> = d
-        .whole
-        .as_ref()
-        .filter(|a| a.action.kind == ActionKind::ConfirmEntry)
-        .map(|a| a.action.value.split(',').map(str::trim).collect())
-        .unwrap_or_default();
-    let mut open_error = false;
-    let mut open_review = false;
-    for f in &entry.findings {
-        let field = f.field.as_deref().unwrap_or("");
-        let layer_code = f.code == CODE_CONFLICT || f.code == CODE_KEYING_DISAGREE;
-        let acknowledged = d.acknowledged.contains_key(&finding_target(field, &f.code));
-        let person_decided = !field.is_empty() && set_by.is_some_and(|s| s.contains_key(field));
-        let clerical = f.code == crate::dedup::step::CODE_POSSIBLE && !d.clerical.is_empty();
-        let settled = !layer_code
-            && match f.severity {
-                Severity::Info => true,
-                Severity::Review => {
-                    acknowledged
-                        || person_decided
-                        || clerical
-                        || (field.is_empty() && confirmed_codes.contains(f.code.as_str()))
-                }
-                Severity::Error => acknowledged,
-            };
-        if settled {
-            continue;
-        }
-        match f.severity {
-            Severity::Error => open_error = true,
-            Severity::Review => open_review = true,
-            Severity::Info => {}
-        }
-    }
+    let open = open_findings(entry, Some(d), set_by);
+    let open_error = open.iter().any(|f| f.severity == Severity::Error);
+    let open_review = open.iter().any(|f| f.severity == Severity::Review);
     // A clerk who found the entry to be a registry record's duplicate rejects it.
     if let Some(same) = d
         .clerical
@@ -564,6 +532,57 @@ fn settle_entry(entry: &mut Entry, d: &EntryDecisions, set_by: Option<&BTreeMap<
     } else {
         EntryStatus::Reviewed
     };
+}
+
+/// The findings of an entry that still need a person: those no decision settled. A review
+/// finding on a field is settled by a person's decision on that field; any finding by an
+/// acknowledgement of it; an entry finding by a whole-entry confirmation made while it stood;
+/// a possible duplicate by a clerk's decision. Conflicts and keyers' disagreements are never
+/// settled but by a new decision.
+pub fn open_findings<'e>(
+    entry: &'e Entry,
+    d: Option<&EntryDecisions>,
+    set_by: Option<&BTreeMap<String, SetBy>>,
+) -> Vec<&'e Finding> {
+    let empty = EntryDecisions::default();
+    let d = d.unwrap_or(&empty);
+    let confirmed_codes: BTreeSet<&str> = d
+        .whole
+        .as_ref()
+        .filter(|a| a.action.kind == ActionKind::ConfirmEntry)
+        .map(|a| a.action.value.split(',').map(str::trim).collect())
+        .unwrap_or_default();
+    entry
+        .findings
+        .iter()
+        .filter(|f| {
+            let field = f.field.as_deref().unwrap_or("");
+            if f.code == CODE_CONFLICT || f.code == CODE_KEYING_DISAGREE {
+                return f.severity != Severity::Info;
+            }
+            let acknowledged = d.acknowledged.contains_key(&finding_target(field, &f.code));
+            let decided = !field.is_empty() && set_by.is_some_and(|s| s.contains_key(field));
+            let clerical = f.code == crate::dedup::step::CODE_POSSIBLE && !d.clerical.is_empty();
+            let settled = match f.severity {
+                Severity::Info => true,
+                Severity::Review => {
+                    acknowledged
+                        || decided
+                        || clerical
+                        || (field.is_empty() && confirmed_codes.contains(f.code.as_str()))
+                }
+                Severity::Error => acknowledged,
+            };
+            !settled
+        })
+        .collect()
+}
+
+impl Decisions {
+    /// The decisions on one entry, if any.
+    pub fn entry(&self, key: &EntryKey) -> Option<&EntryDecisions> {
+        self.by_entry.get(key)
+    }
 }
 
 /// Whether an entry no longer holds its book back: importable, or rejected by a person with a
