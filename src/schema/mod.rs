@@ -10,7 +10,9 @@ mod register;
 
 pub use codes::{CodeEntry, CodeTable, CodeTables, EthnicGroup, EthnicityTable, Nationality};
 pub use edition::{EditionItem, EditionLine, FormEdition, ValueStyle};
-pub use register::{Check, Column, Derivation, FieldKind, RegisterSchema, Requirement, Rule};
+pub use register::{
+    AgeCount, AgeEra, Check, Column, Derivation, FieldKind, RegisterSchema, Requirement, Rule,
+};
 
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
