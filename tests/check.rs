@@ -105,7 +105,7 @@ fn good_row(code: &str, n: u32) -> Vec<(&'static str, W)> {
             ]);
             v.extend(person(
                 "nks",
-                &["Nguyễn Thị Hằng", "Lê Văn Tám"][n as usize % 2],
+                ["Nguyễn Thị Hằng", "Lê Văn Tám"][n as usize % 2],
                 "02.03.2016",
             ));
             v.extend(person("me", "Trần Thị Lụa", "1990"));
@@ -115,7 +115,7 @@ fn good_row(code: &str, n: u32) -> Vec<(&'static str, W)> {
             v.push(("loaiDangKy", s("1")));
             v.extend(person(
                 "chong",
-                &["Nguyễn Văn Bình", "Lê Văn Tám"][n as usize % 2],
+                ["Nguyễn Văn Bình", "Lê Văn Tám"][n as usize % 2],
                 "1990",
             ));
             v.extend(person("vo", "Trần Thị Lụa", "12.05.1992"));
@@ -129,7 +129,7 @@ fn good_row(code: &str, n: u32) -> Vec<(&'static str, W)> {
             ]);
             v.extend(person(
                 "nkt",
-                &["Hoàng Văn Sáu", "Lê Văn Tám"][n as usize % 2],
+                ["Hoàng Văn Sáu", "Lê Văn Tám"][n as usize % 2],
                 "1930",
             ));
         }
@@ -138,7 +138,7 @@ fn good_row(code: &str, n: u32) -> Vec<(&'static str, W)> {
             v.extend(person("cm", "Vũ Đình Hải", "1985"));
             v.extend(person(
                 "nc",
-                &["Vũ Thị Mai", "Vũ Văn Nam"][n as usize % 2],
+                ["Vũ Thị Mai", "Vũ Văn Nam"][n as usize % 2],
                 "14.07.2010",
             ));
         }
@@ -155,7 +155,7 @@ fn good_row(code: &str, n: u32) -> Vec<(&'static str, W)> {
             ]);
             v.extend(person(
                 "nxn",
-                &["Đỗ Minh Tuấn", "Lê Văn Tám"][n as usize % 2],
+                ["Đỗ Minh Tuấn", "Lê Văn Tám"][n as usize % 2],
                 "1990",
             ));
         }
@@ -168,7 +168,7 @@ fn good_row(code: &str, n: u32) -> Vec<(&'static str, W)> {
             v.extend(person("gh", "Ngô Văn Lực", "1970"));
             v.extend(person(
                 "dgh",
-                &["Ngô Thị Hoa", "Ngô Thị Lan"][n as usize % 2],
+                ["Ngô Thị Hoa", "Ngô Thị Lan"][n as usize % 2],
                 "2010",
             ));
         }
@@ -191,7 +191,7 @@ fn good_row(code: &str, n: u32) -> Vec<(&'static str, W)> {
             v.extend(person("mn", "Phan Thị Nga", "1978"));
             v.extend(person(
                 "con",
-                &["Đinh Văn An", "Đinh Văn Bảo"][n as usize % 2],
+                ["Đinh Văn An", "Đinh Văn Bảo"][n as usize % 2],
                 "2012",
             ));
         }

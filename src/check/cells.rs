@@ -56,7 +56,7 @@ impl CellOutcome {
 /// 29.02.1900 that never was (kept for Lotus 1-2-3); from 61 on, days after 30.12.1899.
 /// The fraction is the time of day. `Err` for what is no date.
 pub fn serial_to_date(serial: f64) -> Result<(PartialDate, bool), String> {
-    if !serial.is_finite() || serial < 1.0 || serial >= 2_958_466.0 {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
         return Err(format!("{} is outside Excel's dates", number_text(serial)));
     }
     let days = serial.floor() as i64;

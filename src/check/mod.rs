@@ -64,7 +64,7 @@ pub enum CheckError {
 }
 
 /// What to check and where to write.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     /// The register, when not to be found from the headers.
     pub register: Option<String>,
@@ -76,19 +76,6 @@ pub struct CheckOptions {
     pub out: Option<PathBuf>,
     pub validate: ValidateParams,
     pub limits: Limits,
-}
-
-impl Default for CheckOptions {
-    fn default() -> Self {
-        Self {
-            register: None,
-            sheet: None,
-            fix: false,
-            out: None,
-            validate: ValidateParams::default(),
-            limits: Limits::default(),
-        }
-    }
 }
 
 /// The findings of a workbook and what `--fix` would write.

@@ -93,13 +93,11 @@ fn completed_years(birth: &PartialDate, at: &PartialDate) -> i32 {
 
 /// The era of a law in force on `day` (a full date): the last one starting on or before it.
 fn era_on<'a>(eras: &'a [AgeEra], day: &PartialDate) -> Option<&'a AgeEra> {
-    eras.iter()
-        .filter(|e| {
-            iso_date(&e.from)
-                .and_then(|s| s.compare(day))
-                .is_some_and(|o| o != Ordering::Greater)
-        })
-        .last()
+    eras.iter().rfind(|e| {
+        iso_date(&e.from)
+            .and_then(|s| s.compare(day))
+            .is_some_and(|o| o != Ordering::Greater)
+    })
 }
 
 /// Whether the person born on `birth` may have been under the legal age at `at`, for every
