@@ -85,8 +85,8 @@ code!(
     CELL_TYPE,
     "CHECK-CELL-TYPE",
     Review,
-    "{field} chứa giá trị đúng/sai ({detail}), không phải chữ",
-    "{field} holds a true/false value ({detail}), not text"
+    "{field} chứa giá trị kiểu khác (đúng/sai, hoặc ngày ở cột không phải ngày) thay vì chữ: {detail}",
+    "{field} holds a value of another type (true/false, or a date where no date belongs) instead of text: {detail}"
 );
 code!(
     PLACEHOLDER,
