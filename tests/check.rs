@@ -764,6 +764,34 @@ fn csv_files_in_legacy_code_pages_and_the_variant_columns_of_cmc() {
 }
 
 #[test]
+fn dates_of_a_1904_workbook_are_read_in_its_own_system() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mac.xlsx");
+    let sch = schemas();
+    let h = headers(sch.register("KH").unwrap());
+    let mut row = good_row("KH", 1);
+    row.retain(|(k, _)| *k != "voNgaySinh");
+    // 25.05.1992 in the 1904 system (its serial in the 1900 system less 1462).
+    row.push(("voNgaySinh", W::D(32287.0)));
+    workbook::xlsx(
+        &path,
+        "DL Import",
+        &[
+            h.iter().map(|t| W::S(t.clone())).collect(),
+            row_of(&h, &row),
+        ],
+    );
+    workbook::make_1904(&path);
+    let report = run(&path, dir.path());
+    assert_eq!(
+        found(&report),
+        set(&[(2, "voNgaySinh", "CHECK-DATE-SERIAL")])
+    );
+    let f = &report.analysis.findings[0];
+    assert_eq!(f.suggestion.as_deref(), Some("25.05.1992"));
+}
+
+#[test]
 fn every_check_code_is_exercised_by_these_tests() {
     // Codes the tests above seed, and the one they cannot: a row whose check panics is
     // reported as CHECK-ROW-FAILED, which no input is meant to cause.

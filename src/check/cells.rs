@@ -182,7 +182,7 @@ impl CellChecker<'_> {
                 Ok((date, time)) if *kind == FieldKind::Date => {
                     let t = date.to_template();
                     let ambiguous = date.day.is_some_and(|d| d <= 12);
-                    let detail = format!("{} = {t}", number_text(serial.floor()));
+                    let detail = t.clone();
                     if ambiguous {
                         out.suggest(&codes::DATE_SERIAL_AMBIGUOUS, detail, true);
                     } else {

@@ -134,6 +134,17 @@ pub fn read(path: &Path, limits: &Limits) -> Result<Workbook, CheckError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     };
+    let size = std::fs::metadata(path).map_err(file)?.len();
+    if size > limits.max_unpacked {
+        return Err(CheckError::TooLarge {
+            path: path.to_path_buf(),
+            reason: format!(
+                "it is {} MiB, more than the {} MiB a workbook may have",
+                size >> 20,
+                limits.max_unpacked >> 20
+            ),
+        });
+    }
     let bytes = std::fs::read(path).map_err(file)?;
     if bytes.is_empty() {
         return Err(CheckError::NotAWorkbook {

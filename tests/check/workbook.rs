@@ -68,6 +68,31 @@ pub fn xlsx(path: &Path, sheet: &str, rows: &[Vec<W>]) {
     wb.save(path).unwrap();
 }
 
+/// Turns a workbook into one of the 1904 date system (old Mac Excel), as its `workbookPr`
+/// flag says: rust_xlsxwriter writes only the 1900 system.
+pub fn make_1904(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut input = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..input.len() {
+        let mut part = input.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut data = Vec::new();
+        part.read_to_end(&mut data).unwrap();
+        if name == "xl/workbook.xml" {
+            let xml = String::from_utf8(data).unwrap();
+            assert!(xml.contains("<workbookPr "));
+            data = xml
+                .replace("<workbookPr ", "<workbookPr date1904=\"1\" ")
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &data).unwrap();
+    }
+    out.finish().unwrap();
+}
+
 /// Every cell of a sheet: (row, col) -> value.
 pub fn cells(path: &Path, sheet: &str) -> BTreeMap<(u32, u32), Data> {
     let mut wb: Xlsx<_> = open_workbook(path).unwrap();
