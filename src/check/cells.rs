@@ -210,20 +210,23 @@ impl CellChecker<'_> {
                 number_text(*n)
             }
             Value::Text(raw) => {
-                let mut t = tidy_spaces(raw);
-                if t != *raw {
-                    out.suggest(&codes::WHITESPACE, t.clone(), true);
-                    fixed = true;
-                }
+                // Encodings first, on the text as keyed: UTF-8 read as Windows-1252 writes "à"
+                // with a no-break space, which tidying would take for a space.
                 let hint = cell
                     .font
                     .as_deref()
                     .and_then(Encoding::of_font)
                     .or(self.sheet_encoding);
-                if let Some(c) = legacy::detect(&t, hint) {
-                    out.suggest(codes::of_encoding(c.encoding), c.text.clone(), true);
+                let converted = legacy::detect(raw, hint);
+                let keyed = converted.as_ref().map_or(raw.as_str(), |c| c.text.as_str());
+                let mut t = tidy_spaces(keyed);
+                if let Some(c) = &converted {
+                    out.suggest(codes::of_encoding(c.encoding), t.clone(), true);
                     fixed = true;
-                    t = c.text;
+                }
+                if t != keyed {
+                    out.suggest(&codes::WHITESPACE, t.clone(), true);
+                    fixed = true;
                 }
                 written = t.clone();
                 if placeholder(&t) {
@@ -576,6 +579,14 @@ mod tests {
         let o = k.check(&Cell::text("NguyÔn V¨n An"), &FieldKind::Name, None);
         assert_eq!(codes_of(&o), vec!["CHECK-ENC-TCVN3"]);
         assert_eq!(o.value, "Nguyễn Văn An");
+        // "à" in UTF-8 read as Windows-1252 holds a no-break space: converted before tidying.
+        let keyed: String = " Bà Lê ".bytes().map(|b| b as char).collect();
+        let o = k.check(&Cell::text(keyed), &FieldKind::Name, None);
+        assert_eq!(
+            codes_of(&o),
+            vec!["CHECK-ENC-UTF8-AS-1252", "CHECK-WHITESPACE"]
+        );
+        assert_eq!(o.fix.as_deref(), Some("Bà Lê"));
         let o = k.check(&Cell::text("Nguyễn Văn 2"), &FieldKind::Name, None);
         assert_eq!(codes_of(&o), vec!["CHECK-NAME-CHARS"]);
         let o = k.check(&Cell::text("=HYPERLINK(\"x\")"), &FieldKind::Text, None);

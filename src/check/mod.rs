@@ -285,7 +285,7 @@ pub fn analyse(
         .skip(header_row + 1)
         .flatten()
         .filter_map(|c| match &c.value {
-            source::Value::Text(t) => Some(cells::tidy_spaces(t)),
+            source::Value::Text(t) => Some(t.clone()),
             _ => None,
         })
         .collect();
