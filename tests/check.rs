@@ -927,6 +927,26 @@ fn bad_input_gives_a_clear_error_naming_the_file() {
         "{e}"
     );
 
+    // A stray value in the sheet's last cell: read as one far cell, not a dense range of
+    // seventeen billion.
+    let stray = dir.path().join("stray.xlsx");
+    let sch = schemas();
+    let h = headers(sch.register("KH").unwrap());
+    let mut rows = vec![
+        h.iter().map(|t| W::S(t.clone())).collect::<Vec<_>>(),
+        row_of(&h, &good_row("KH", 1)),
+    ];
+    let mut far = vec![W::Empty; 16_384];
+    far[16_383] = s("x");
+    rows.resize(1_048_575, Vec::new());
+    rows.push(far);
+    workbook::xlsx(&stray, "DL Import", &rows);
+    let started = std::time::Instant::now();
+    let report = check::check_file(&stray, &sch, &opts).unwrap();
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    assert_eq!(report.analysis.rows, 2);
+    assert!(found(&report).contains(&(1_048_576, "chongHoTen".into(), "MISSING-REQUIRED".into())));
+
     // Headers of no register.
     let foreign = dir.path().join("foreign.xlsx");
     workbook::xlsx(

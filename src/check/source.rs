@@ -5,7 +5,7 @@
 
 use super::cp1252;
 use super::CheckError;
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use std::io::{BufReader, Read};
 use std::path::Path;
 
@@ -77,7 +77,7 @@ pub fn number_text(n: f64) -> String {
     }
 }
 
-/// A sheet: rows of cells from A1, every row as long as the longest.
+/// A sheet: rows of cells from A1; a row ends at its last cell holding something.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sheet {
     pub name: String,
@@ -111,9 +111,10 @@ pub struct Workbook {
 /// Limits on what a workbook may unpack to.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Bytes all the parts of an XLSX file may unpack to. A register book of a few thousand
-    /// entries is a few megabytes; 256 MiB leaves room for fifty thousand rows of 70 columns
-    /// and stops a zip bomb before it fills the memory.
+    /// Bytes all the parts of an XLSX file may unpack to (and the most a file may have). A
+    /// register book of a few thousand entries unpacks to a few megabytes; 128 MiB leaves room
+    /// for some eighty thousand rows of 70 columns and stops a zip bomb before it fills the
+    /// memory.
     pub max_unpacked: u64,
     /// Parts a ZIP may hold (a workbook has a few dozen).
     pub max_parts: usize,
@@ -122,7 +123,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_unpacked: 256 << 20,
+            max_unpacked: 128 << 20,
             max_parts: 10_000,
         }
     }
@@ -237,40 +238,46 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, CheckError> {
     let shift = if wb.has_1904_epoch() { 1462.0 } else { 0.0 };
     let mut sheets = Vec::new();
     for name in wb.sheet_names() {
-        let range = wb.worksheet_range(&name).map_err(bad)?;
-        let formulas = wb.worksheet_formula(&name).ok();
+        // Cells are streamed, not laid out in a dense range: one stray value at XFD1048576
+        // would otherwise ask for seventeen billion cells.
+        let mut found: Vec<((u32, u32), Value, Option<String>)> = Vec::new();
+        {
+            let mut reader = wb.worksheet_cells_reader(&name).map_err(bad)?;
+            while let Some(c) = reader.next_cell_with_formula().map_err(bad)? {
+                let value = value_of(c.value, shift);
+                let formula =
+                    c.formula
+                        .filter(|f| !f.is_empty())
+                        .map(|f| match f.starts_with('=') {
+                            true => f,
+                            false => format!("={f}"),
+                        });
+                if value != Value::Empty || formula.is_some() {
+                    found.push((c.pos, value, formula));
+                }
+            }
+        }
         let styles = wb.worksheet_style(&name).ok();
         let mut rows: Vec<Vec<Cell>> = Vec::new();
-        if let (Some(start), Some(end)) = (range.start(), range.end()) {
-            let width = end.1 as usize + 1;
-            for r in 0..=end.0 {
-                let mut row = vec![Cell::empty(); width];
-                if r >= start.0 {
-                    for (c, slot) in row.iter_mut().enumerate().skip(start.1 as usize) {
-                        let pos = (r, c as u32);
-                        let value = range.get_value(pos).map(|d| value_of(d, shift));
-                        let formula = formulas
-                            .as_ref()
-                            .and_then(|f| f.get_value(pos))
-                            .filter(|f| !f.is_empty())
-                            .map(|f| match f.starts_with('=') {
-                                true => f.clone(),
-                                false => format!("={f}"),
-                            });
-                        let font = styles
-                            .as_ref()
-                            .and_then(|s| s.get(pos))
-                            .and_then(|s| s.font.as_ref())
-                            .and_then(|f| f.name.clone());
-                        *slot = Cell {
-                            value: value.unwrap_or(Value::Empty),
-                            formula,
-                            font,
-                        };
-                    }
-                }
-                rows.push(row);
+        for ((r, c), value, formula) in found {
+            let (r, c) = (r as usize, c as usize);
+            if rows.len() <= r {
+                rows.resize_with(r + 1, Vec::new);
             }
+            let row = &mut rows[r];
+            if row.len() <= c {
+                row.resize(c + 1, Cell::empty());
+            }
+            let font = styles
+                .as_ref()
+                .and_then(|s| s.get((r as u32, c as u32)))
+                .and_then(|s| s.font.as_ref())
+                .and_then(|f| f.name.clone());
+            row[c] = Cell {
+                value,
+                formula,
+                font,
+            };
         }
         sheets.push(Sheet { name, rows });
     }
@@ -280,16 +287,17 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, CheckError> {
     })
 }
 
-fn value_of(d: &Data, shift: f64) -> Value {
+fn value_of(d: DataRef<'_>, shift: f64) -> Value {
     match d {
-        Data::Empty => Value::Empty,
-        Data::String(s) => Value::Text(s.clone()),
-        Data::Int(i) => Value::Number(*i as f64),
-        Data::Float(f) => Value::Number(*f),
-        Data::Bool(b) => Value::Bool(*b),
-        Data::DateTime(dt) => Value::Date(dt.as_f64() + shift),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Text(s.clone()),
-        Data::Error(e) => Value::Error(e.to_string()),
+        DataRef::Empty => Value::Empty,
+        DataRef::String(s) => Value::Text(s),
+        DataRef::SharedString(s) => Value::Text(s.to_string()),
+        DataRef::Int(i) => Value::Number(i as f64),
+        DataRef::Float(f) => Value::Number(f),
+        DataRef::Bool(b) => Value::Bool(b),
+        DataRef::DateTime(dt) => Value::Date(dt.as_f64() + shift),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Value::Text(s),
+        DataRef::Error(e) => Value::Error(e.to_string()),
     }
 }
 
