@@ -196,9 +196,16 @@ impl CellChecker<'_> {
                     t
                 }
                 Ok((date, _)) => {
-                    // A date where no date belongs ("01/2018" typed as a volume number).
-                    out.push(&codes::CELL_TYPE, date.to_template());
-                    date.to_template()
+                    // A date where no date belongs: a volume "01/2018" that Excel took for
+                    // January 2018 reads again as typed.
+                    let typed = match (kind, date.month, date.day) {
+                        (FieldKind::Identifier, Some(m), Some(1)) => {
+                            format!("{m:02}/{}", date.year)
+                        }
+                        _ => date.to_template(),
+                    };
+                    out.suggest(&codes::CELL_TYPE, typed.clone(), false);
+                    typed
                 }
                 Err(why) => {
                     out.push(&codes::DATE_SERIAL_INVALID, why);
@@ -622,5 +629,11 @@ mod tests {
         let o = k.check(&formula, &FieldKind::Ethnicity, None);
         assert_eq!(codes_of(&o), vec!["CHECK-FORMULA"]);
         assert_eq!(o.fix.as_deref(), Some("Kinh"));
+        // A volume typed "01/2016" that Excel made a date (01.01.2016).
+        let o = k.check(&date(42370.0), &FieldKind::Identifier, None);
+        assert_eq!(
+            (o.value.as_str(), codes_of(&o)),
+            ("01/2016", vec!["CHECK-CELL-TYPE"])
+        );
     }
 }
