@@ -8,6 +8,7 @@
 //! always rebuilt.
 
 pub mod bookcheck;
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod dedup;
