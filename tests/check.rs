@@ -910,8 +910,9 @@ fn bad_input_gives_a_clear_error_naming_the_file() {
     assert!(std::fs::metadata(&bomb).unwrap().len() < 1 << 20);
     let small = CheckOptions {
         limits: check::source::Limits {
-            max_unpacked: 16 << 20,
-            ..Default::default()
+            floor: 16 << 20,
+            ceiling: 16 << 20,
+            ..check::source::keyed_workbook_limits()
         },
         ..opts.clone()
     };

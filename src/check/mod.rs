@@ -64,7 +64,7 @@ pub enum CheckError {
 }
 
 /// What to check and where to write.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CheckOptions {
     /// The register, when not to be found from the headers.
     pub register: Option<String>,
@@ -76,6 +76,19 @@ pub struct CheckOptions {
     pub out: Option<PathBuf>,
     pub validate: ValidateParams,
     pub limits: Limits,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self {
+            register: None,
+            sheet: None,
+            fix: false,
+            out: None,
+            validate: ValidateParams::default(),
+            limits: source::keyed_workbook_limits(),
+        }
+    }
 }
 
 /// The findings of a workbook and what `--fix` would write.

@@ -6,7 +6,7 @@
 use super::cp1252;
 use super::CheckError;
 use calamine::{DataRef, Reader, Xlsx};
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::Path;
 
 /// A cell as the workbook holds it.
@@ -108,24 +108,18 @@ pub struct Workbook {
     pub sheets: Vec<Sheet>,
 }
 
-/// Limits on what a workbook may unpack to.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Bytes all the parts of an XLSX file may unpack to (and the most a file may have). A
-    /// register book of a few thousand entries unpacks to a few megabytes; 128 MiB leaves room
-    /// for some eighty thousand rows of 70 columns and stops a zip bomb before it fills the
-    /// memory.
-    pub max_unpacked: u64,
-    /// Parts a ZIP may hold (a workbook has a few dozen).
-    pub max_parts: usize,
-}
+/// Limits on what a workbook may unpack to: a fixed 128 MiB (a register book of a few
+/// thousand entries unpacks to a few megabytes; this leaves room for some eighty thousand rows of
+/// 70 columns and stops a zip bomb before it fills the memory) and at most 10,000 parts.
+pub type Limits = crate::workbook::InflationLimits;
 
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_unpacked: 128 << 20,
-            max_parts: 10_000,
-        }
+/// The limits `check` reads keyed workbooks with.
+pub fn keyed_workbook_limits() -> Limits {
+    Limits {
+        floor: 128 << 20,
+        ratio: 0,
+        ceiling: 128 << 20,
+        max_parts: 10_000,
     }
 }
 
@@ -136,13 +130,13 @@ pub fn read(path: &Path, limits: &Limits) -> Result<Workbook, CheckError> {
         reason: e.to_string(),
     };
     let size = std::fs::metadata(path).map_err(file)?.len();
-    if size > limits.max_unpacked {
+    if size > limits.ceiling {
         return Err(CheckError::TooLarge {
             path: path.to_path_buf(),
             reason: format!(
                 "it is {} MiB, more than the {} MiB a workbook may have",
                 size >> 20,
-                limits.max_unpacked >> 20
+                limits.ceiling >> 20
             ),
         });
     }
@@ -189,44 +183,27 @@ fn looks_like_text(bytes: &[u8]) -> bool {
 
 /// Unpacks every part of the ZIP once, counting, and stops at the limit.
 fn check_unpacked_size(path: &Path, bytes: &[u8], limits: &Limits) -> Result<(), CheckError> {
-    let not_zip = |e: zip::result::ZipError| CheckError::NotAWorkbook {
-        path: path.to_path_buf(),
-        reason: format!("the ZIP container is damaged ({e})"),
-    };
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(not_zip)?;
-    if archive.len() > limits.max_parts {
-        return Err(CheckError::TooLarge {
-            path: path.to_path_buf(),
-            reason: format!(
-                "it holds {} parts (at most {})",
-                archive.len(),
-                limits.max_parts
-            ),
-        });
-    }
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        let part = archive.by_index(i).map_err(not_zip)?;
-        let room = limits.max_unpacked - total;
-        let mut limited = part.take(room + 1);
-        let n = std::io::copy(&mut limited, &mut std::io::sink()).map_err(|e| {
-            CheckError::NotAWorkbook {
-                path: path.to_path_buf(),
-                reason: format!("a part of the ZIP cannot be unpacked ({e})"),
-            }
-        })?;
-        total += n;
-        if total > limits.max_unpacked {
-            return Err(CheckError::TooLarge {
+    use crate::workbook::WorkbookError as W;
+    let reader = std::io::Cursor::new(bytes);
+    crate::workbook::check_inflation_of(reader, bytes.len() as u64, path, limits).map_err(|e| {
+        match e {
+            W::TooLarge { limit_mb, .. } => CheckError::TooLarge {
                 path: path.to_path_buf(),
                 reason: format!(
-                    "it unpacks to more than {} MiB (a zip bomb, or far more than a register book)",
-                    limits.max_unpacked >> 20
+                    "it unpacks to more than {limit_mb} MiB (a zip bomb, or far more than a \
+                     register book)"
                 ),
-            });
+            },
+            W::TooManyParts { parts, .. } => CheckError::TooLarge {
+                path: path.to_path_buf(),
+                reason: format!("it holds {parts} parts (at most {})", limits.max_parts),
+            },
+            W::NotZip { message, .. } | W::Open { message, .. } => CheckError::NotAWorkbook {
+                path: path.to_path_buf(),
+                reason: format!("the ZIP container is damaged ({message})"),
+            },
         }
-    }
-    Ok(())
+    })
 }
 
 fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, CheckError> {
