@@ -331,12 +331,12 @@ pub fn pair_entries<T>(
     pairs
 }
 
+/// A truth row (column -> value) per output entry (`book_id`, `page`, `entry`).
+pub type TruthByEntry = BTreeMap<(String, String, String), BTreeMap<String, String>>;
+
 /// The truth row of each output entry (`book_id`, `page`, `entry` of the records file), paired
 /// as `evaluate` pairs them: for tools that act as a reviewer who knows the truth.
-pub fn truth_of_entries(
-    out: &Path,
-    truth_path: &Path,
-) -> Result<BTreeMap<(String, String, String), BTreeMap<String, String>>, EvalError> {
+pub fn truth_of_entries(out: &Path, truth_path: &Path) -> Result<TruthByEntry, EvalError> {
     let truth = read_table(truth_path, &ID_COLUMNS)?;
     let registers: BTreeSet<String> = truth
         .rows
@@ -369,13 +369,8 @@ pub fn truth_of_entries(
             .count()
     };
     let page_of = |r: &BTreeMap<String, String>| (r["book_id"].clone(), r["page"].clone());
-    let mut by_page: BTreeMap<
-        (String, String),
-        (
-            Vec<&BTreeMap<String, String>>,
-            Vec<&BTreeMap<String, String>>,
-        ),
-    > = BTreeMap::new();
+    type Rows<'a> = Vec<&'a BTreeMap<String, String>>;
+    let mut by_page: BTreeMap<(String, String), (Rows, Rows)> = BTreeMap::new();
     for r in &truth.rows {
         by_page.entry(page_of(r)).or_default().0.push(r);
     }

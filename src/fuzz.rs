@@ -22,6 +22,8 @@ pub const TARGETS: &[&str] = &[
     "registry_csv",
     "registry_xlsx",
     "page_result",
+    "journal",
+    "queue_csv",
 ];
 
 /// Runs target `name` on `bytes`.
@@ -32,6 +34,8 @@ pub fn run(name: &str, bytes: &[u8]) {
         "registry_csv" => registry(bytes, "csv"),
         "registry_xlsx" => registry(bytes, "xlsx"),
         "page_result" => page_result(bytes),
+        "journal" => journal(bytes),
+        "queue_csv" => queue_csv(bytes),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -126,6 +130,27 @@ pub fn page_result(bytes: &[u8]) {
         extra: Default::default(),
     };
     let _ = extractor.extract(words, &meta);
+}
+
+/// A corrections journal (`OUT/journal.sqlite`) as found in an output folder: opened, read,
+/// and its actions turned into decisions as every rebuild does.
+pub fn journal(bytes: &[u8]) {
+    let dir = scratch();
+    std::fs::write(dir.path().join(crate::journal::FILE), bytes).expect("scratch write");
+    if let Ok(Some(j)) = crate::journal::Journal::open_if_exists(dir.path()) {
+        if let Ok(actions) = j.actions() {
+            let _ = crate::review::resolve::Decisions::from_actions(&actions);
+        }
+    }
+}
+
+/// A filled review queue or verdict sheet (CSV) as a contractor sends it back.
+pub fn queue_csv(bytes: &[u8]) {
+    let dir = scratch();
+    let path = dir.path().join("queue.csv");
+    std::fs::write(&path, bytes).expect("scratch write");
+    let _ = crate::review::excel::read_queue(&path);
+    let _ = crate::accept::sheet::read_verdicts(&path, &[]);
 }
 
 fn result_words(result: &PageResult) -> Option<&crate::page::OcrPage> {

@@ -761,7 +761,7 @@ mod tests {
 
     #[test]
     fn a_jpeg_cut_short_is_told_from_a_whole_one() {
-        let img = GrayImage::from_fn(64, 64, |x, y| image::Luma([(x * 4 ^ y * 3) as u8]));
+        let img = GrayImage::from_fn(64, 64, |x, y| image::Luma([((x * 4) ^ (y * 3)) as u8]));
         let mut whole = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut whole, 90)
             .encode_image(&img)

@@ -7,6 +7,7 @@
 //! pages in parallel and keeps every page's result in the [`store`], from which the outputs are
 //! always rebuilt.
 
+pub mod accept;
 pub mod bookcheck;
 pub mod check;
 pub mod cli;

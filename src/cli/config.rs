@@ -313,10 +313,9 @@ fn steps_with(
         vec![Box::new(crate::bookcheck::BookChecks)];
     if !existing.is_empty() {
         let schemas_dir = Schemas::locate(schemas);
-        let config =
-            crate::dedup::step::config_for(dedup_config.as_deref(), &schemas_dir, &existing)?;
+        let config = crate::dedup::step::config_for(dedup_config, &schemas_dir, existing)?;
         steps.push(Box::new(crate::dedup::step::DedupStep::new(
-            config, &existing,
+            config, existing,
         )?));
     }
     Ok(steps)

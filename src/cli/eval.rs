@@ -30,7 +30,16 @@ pub struct EvalArgs {
     /// values would) and write it to --filled: for measuring the review round trip.
     #[arg(long, value_name = "QUEUE", requires = "filled")]
     pub fill_queue: Option<PathBuf>,
-    /// Where to write the filled queue.
+    /// Fill this acceptance verdict sheet from the truth (as an acceptance reviewer who knows
+    /// the right values would) and write it to --filled.
+    #[arg(
+        long,
+        value_name = "SHEET",
+        requires = "filled",
+        conflicts_with = "fill_queue"
+    )]
+    pub fill_verdicts: Option<PathBuf>,
+    /// Where to write the filled queue or sheet.
     #[arg(long, value_name = "FILE")]
     pub filled: Option<PathBuf>,
 }
@@ -47,6 +56,15 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<Exit> {
         eprintln!(
             "filled {filled_rows} of {} rows from the truth -> {}",
             rows.len(),
+            filled.display()
+        );
+        return Ok(Exit::Ok);
+    }
+    if let (Some(sheet), Some(filled)) = (&args.fill_verdicts, &args.filled) {
+        let truth = crate::eval::truth_of_entries(&args.out, &args.truth)?;
+        let judged = crate::accept::sheet::fill_from_truth(sheet, filled, &truth)?;
+        eprintln!(
+            "judged {judged} fields from the truth -> {}",
             filled.display()
         );
         return Ok(Exit::Ok);

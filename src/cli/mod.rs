@@ -1,10 +1,12 @@
 //! Command-line interface: one module per subcommand, each opening with its usage. `main`
 //! parses, runs, prints the error chain in the user's words and maps the outcome to an exit code.
 
+pub mod accept;
 pub mod check;
 pub mod config;
 pub mod dedup;
 pub mod dedup_synth;
+pub mod emit;
 pub mod eval;
 pub mod explain;
 pub mod ocr_worker;
@@ -61,6 +63,10 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Check a hand-keyed workbook (XLSX or CSV) of any register.
     Check(check::CheckArgs),
+    /// Rebuild an earlier run's outputs from its page results and the corrections journal.
+    Emit(emit::EmitArgs),
+    /// Sample-based acceptance of a delivery: draw a sample, record verdicts, estimate errors.
+    Accept(accept::AcceptArgs),
     /// Write the delivery package per book (Excel + ZIP of one PDF per entry).
     Package(package::PackageArgs),
     /// Internal: the process `run` reads pages in (started by sohoa itself).
@@ -91,7 +97,9 @@ pub fn main() -> i32 {
         Command::DedupSynth(a) => dedup_synth::execute(a),
         Command::Explain(a) => explain::execute(a),
         Command::Check(a) => check::execute(a),
+        Command::Emit(a) => emit::execute(a),
         Command::Package(a) => package::execute(a),
+        Command::Accept(a) => accept::execute(a),
         Command::OcrWorker(a) => ocr_worker::execute(a),
     };
     match result {

@@ -213,17 +213,7 @@ pub fn rebuild_results(
     schemas: &Schemas,
     steps: &[Box<dyn BatchStep>],
 ) -> Result<(Vec<PageResult>, Vec<BatchNote>), PackageError> {
-    let store = PageStore::open(out)?;
-    let mut results = Vec::new();
-    for book in &scan.books {
-        for source in &book.pages {
-            match store.load(&source.key) {
-                Ok(Some(r)) if r.source == *source => results.push(r),
-                Ok(_) | Err(StoreError::Corrupt { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
+    let results = stored_results(out, scan)?;
     let rebuilt =
         crate::emit::rebuild::rebuild(out, scan, schemas, steps, &results).map_err(|e| {
             PackageError::Write {
@@ -232,6 +222,23 @@ pub fn rebuild_results(
             }
         })?;
     Ok((rebuilt.results, rebuilt.notes))
+}
+
+/// The stored page results of every book of the scan, as the run left them. A page whose
+/// result is missing, damaged or made from another image is left out.
+pub fn stored_results(out: &Path, scan: &Scan) -> Result<Vec<PageResult>, StoreError> {
+    let store = PageStore::open(out)?;
+    let mut results = Vec::new();
+    for book in &scan.books {
+        for source in &book.pages {
+            match store.load(&source.key) {
+                Ok(Some(r)) if r.source == *source => results.push(r),
+                Ok(_) | Err(StoreError::Corrupt { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(results)
 }
 
 /// Where a book's delivery files go.

@@ -191,23 +191,20 @@ fn xlsx_bytes(rows: &[QueueRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> 
     wb.save_to_buffer()
 }
 
-/// Reads a queue file (XLSX or CSV) with its line numbers (the header is line 1).
-pub fn read_queue(path: &Path) -> Result<Vec<(usize, QueueRow)>, QueueFileError> {
-    let err = |m: String| QueueFileError::Read {
-        path: path.to_path_buf(),
-        message: m,
-    };
+/// The cells of a spreadsheet's first sheet (XLSX, checked against inflation first) or of a
+/// CSV file, as text, row by row (whole numbers without `.0`).
+pub fn read_table(path: &Path) -> Result<Vec<Vec<String>>, String> {
     let table: Vec<Vec<String>> = if is_xlsx(path) {
         use calamine::{open_workbook_auto, Data, Reader};
         crate::workbook::check_inflation(path, &crate::workbook::InflationLimits::default())
-            .map_err(|e| err(e.to_string()))?;
-        let mut wb = open_workbook_auto(path).map_err(|e| err(e.to_string()))?;
+            .map_err(|e| e.to_string())?;
+        let mut wb = open_workbook_auto(path).map_err(|e| e.to_string())?;
         let sheet = wb
             .sheet_names()
             .first()
             .cloned()
-            .ok_or_else(|| err("the workbook has no sheet".into()))?;
-        let range = wb.worksheet_range(&sheet).map_err(|e| err(e.to_string()))?;
+            .ok_or_else(|| "the workbook has no sheet".to_string())?;
+        let range = wb.worksheet_range(&sheet).map_err(|e| e.to_string())?;
         range
             .rows()
             .map(|row| {
@@ -225,14 +222,24 @@ pub fn read_queue(path: &Path) -> Result<Vec<(usize, QueueRow)>, QueueFileError>
             .has_headers(false)
             .flexible(true)
             .from_path(path)
-            .map_err(|e| err(e.to_string()))?;
+            .map_err(|e| e.to_string())?;
         let mut rows = Vec::new();
         for rec in rdr.records() {
-            let rec = rec.map_err(|e| err(e.to_string()))?;
+            let rec = rec.map_err(|e| e.to_string())?;
             rows.push(rec.iter().map(str::to_string).collect());
         }
         rows
     };
+    Ok(table)
+}
+
+/// Reads a queue file (XLSX or CSV) with its line numbers (the header is line 1).
+pub fn read_queue(path: &Path) -> Result<Vec<(usize, QueueRow)>, QueueFileError> {
+    let err = |m: String| QueueFileError::Read {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    let table = read_table(path).map_err(err)?;
     let mut lines = table.into_iter();
     let header: Vec<String> = lines
         .next()

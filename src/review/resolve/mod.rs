@@ -182,6 +182,8 @@ pub struct Revalidate<'a> {
 }
 
 /// The outcome of keying one field.
+// Short-lived, one per keyed field: boxing the action would buy nothing.
+#[allow(clippy::large_enum_variant)]
 enum Keying {
     /// Settled on this value (empty: illegible).
     Agreed {

@@ -298,7 +298,7 @@ fn a_corrected_value_that_breaks_a_rule_keeps_the_entry_rejected_until_acknowled
         "01.03.1998",
         "01.04.1998",
     );
-    resolve(&mut r, &[late.clone()]);
+    resolve(&mut r, std::slice::from_ref(&late));
     let e = entry(&r);
     let error = e
         .findings
