@@ -68,6 +68,10 @@ pub fn normalize_typed(
             .map(|(d, _)| crate::normalize::canonical_date_words(&d))
             .unwrap_or(text)),
         FieldKind::Code(_) | FieldKind::Ethnicity | FieldKind::Nationality | FieldKind::Kinship => {
+            // The code itself, as the import file holds it (what a keyer in Excel types).
+            if is_code_of(schemas, &column.kind, &text) {
+                return Ok(text);
+            }
             let n = normalizer.normalize(&column.kind, &text, &NormalizeContext::default());
             if n.value.is_empty() || n.fit < 0.9 {
                 let choices = choices(schemas, &column.kind);
@@ -117,6 +121,19 @@ pub fn normalize_typed(
         | FieldKind::Authority
         | FieldKind::Text
         | FieldKind::Title => Ok(text),
+    }
+}
+
+/// Whether `text` is one of the codes of the field's closed list.
+fn is_code_of(schemas: &Schemas, kind: &FieldKind, text: &str) -> bool {
+    let codes = &schemas.codes;
+    match kind {
+        FieldKind::Code(t) => codes
+            .table(t)
+            .is_some_and(|t| t.entries.iter().any(|e| e.code == text)),
+        FieldKind::Ethnicity => codes.ethnicity.groups.iter().any(|g| g.code == text),
+        FieldKind::Nationality => codes.nationalities.iter().any(|n| n.code == text),
+        _ => false,
     }
 }
 
@@ -170,6 +187,10 @@ mod tests {
         );
         assert_eq!(typed(&s, &n, "nksNgaySinh", "1998").unwrap(), "1998");
         assert_eq!(typed(&s, &n, "nksGioiTinh", "Nữ").unwrap(), "2");
+        // The code itself, as the import file holds it.
+        assert_eq!(typed(&s, &n, "nksGioiTinh", "2").unwrap(), "2");
+        assert_eq!(typed(&s, &n, "nycLoaiGiayToTuyThan", "1").unwrap(), "1");
+        assert!(typed(&s, &n, "nycLoaiGiayToTuyThan", "99").is_err());
         assert_eq!(
             typed(&s, &n, "nksSoDinhDanh", "001 098 012 345").unwrap(),
             "001098012345"
