@@ -10,6 +10,7 @@ pub mod explain;
 pub mod ocr_worker;
 pub mod package;
 pub mod rerun;
+pub mod review;
 pub mod run;
 pub mod synth;
 
@@ -63,6 +64,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Write the delivery package per book (Excel + ZIP of one PDF per entry).
     Package(package::PackageArgs),
+    /// Finish a book by hand: the review page (doubtful fields, keying, duplicates).
+    Review(review::ReviewArgs),
     /// Internal: the process `run` reads pages in (started by sohoa itself).
     #[command(hide = true)]
     OcrWorker(ocr_worker::OcrWorkerArgs),
@@ -92,6 +95,7 @@ pub fn main() -> i32 {
         Command::Explain(a) => explain::execute(a),
         Command::Check(a) => check::execute(a),
         Command::Package(a) => package::execute(a),
+        Command::Review(a) => review::execute(a),
         Command::OcrWorker(a) => ocr_worker::execute(a),
     };
     match result {

@@ -4,4 +4,5 @@
 pub mod input;
 pub mod queue;
 pub mod resolve;
+pub mod server;
 pub mod session;

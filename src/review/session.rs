@@ -228,6 +228,18 @@ impl Session {
         Ok(())
     }
 
+    /// Refreshes only when the journal holds actions this session has not read (another
+    /// reviewer's server, an import): cheap enough to call before every view. Returns whether
+    /// it refreshed.
+    pub fn refresh_if_changed(&mut self) -> Result<bool, SessionError> {
+        let last = self.journal.last_id()?;
+        if last == self.actions.last().map(|a| a.id) {
+            return Ok(false);
+        }
+        self.refresh()?;
+        Ok(true)
+    }
+
     fn register_lookup(&self) -> BTreeMap<String, String> {
         self.scan
             .books
