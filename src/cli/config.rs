@@ -288,11 +288,31 @@ pub fn batch_steps(
     args: &CommonArgs,
     out: &Path,
 ) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
+    let (existing, dedup_config) = registry_settings(args, out);
+    steps_with(args.schemas.as_deref(), &existing, dedup_config.as_deref())
+}
+
+/// The batch steps of the run in OUT as `run.json` recorded them (for commands that only
+/// rebuild: `emit`, `review`).
+pub fn recorded_steps(
+    schemas: Option<&Path>,
+    out: &Path,
+) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
+    let (existing, dedup_config) = pipeline::RunManifest::load(out)
+        .map(|m| (m.existing, m.dedup_config))
+        .unwrap_or_default();
+    steps_with(schemas, &existing, dedup_config.as_deref())
+}
+
+fn steps_with(
+    schemas: Option<&Path>,
+    existing: &[PathBuf],
+    dedup_config: Option<&Path>,
+) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
     let mut steps: Vec<Box<dyn crate::emit::BatchStep>> =
         vec![Box::new(crate::bookcheck::BookChecks)];
-    let (existing, dedup_config) = registry_settings(args, out);
     if !existing.is_empty() {
-        let schemas_dir = Schemas::locate(args.schemas.as_deref());
+        let schemas_dir = Schemas::locate(schemas);
         let config =
             crate::dedup::step::config_for(dedup_config.as_deref(), &schemas_dir, &existing)?;
         steps.push(Box::new(crate::dedup::step::DedupStep::new(
