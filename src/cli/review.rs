@@ -86,14 +86,12 @@ fn serve(args: ReviewArgs) -> anyhow::Result<Exit> {
         ..ServerConfig::new(reviewer, args.role)
     };
     let quiet = args.common.quiet;
-    server::serve(session, config, |addr| {
+    server::serve(session, config, move |addr| {
         let url = server::page_url(addr);
         println!("Review page: {url}");
         if !quiet {
             if !addr.ip().is_loopback() {
-                println!(
-                    "  listening on {addr}: other machines can reach this page (no password)"
-                );
+                println!("  listening on {addr}: other machines can reach this page (no password)");
             }
             println!("  Ctrl-C stops the server; every decision is already saved.");
         }

@@ -268,9 +268,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.fields.len(), 3);
-        assert_eq!(e.fields[0].notes, ["tf +2.3", "read with confidence 0.62: +1.0"]);
-        assert_eq!((e.fields[2].level.as_str(), e.fields[2].bits), ("missing", 0.0));
-        assert_eq!((e.prior, e.total, e.probability.as_str()), (-23.4, 18.2, "99.99 %"));
+        assert_eq!(
+            e.fields[0].notes,
+            ["tf +2.3", "read with confidence 0.62: +1.0"]
+        );
+        assert_eq!(
+            (e.fields[2].level.as_str(), e.fields[2].bits),
+            ("missing", 0.0)
+        );
+        assert_eq!(
+            (e.prior, e.total, e.probability.as_str()),
+            (-23.4, 18.2, "99.99 %")
+        );
         assert!(Explanation::parse("Possibly a duplicate").is_none());
     }
 

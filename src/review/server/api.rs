@@ -7,7 +7,7 @@ use super::{clerical, images, App, Role};
 use crate::journal::{ActionKind, JournalError, Track};
 use crate::page::{BBox, PageKey};
 use crate::review::queue::Group;
-use crate::review::session::{DecideError, DecisionRequest};
+use crate::review::session::{DecideError, DecisionRequest, Session};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -109,13 +109,6 @@ where
         .unwrap_or_else(|e| Err(ApiError::internal(format!("the request failed: {e}"))))
 }
 
-fn refreshed(app: &App) -> Result<std::sync::MutexGuard<'_, crate::review::session::Session>, ApiError> {
-    let mut s = app.session();
-    s.refresh_if_changed()
-        .map_err(|e| ApiError::internal(format!("cannot read the journal again: {e}")))?;
-    Ok(s)
-}
-
 /// The pass a keyer keys in: fixed by `--pass`, else chosen in the page (`pass=` in the
 /// request); 0 for single keying.
 fn keying_pass(app: &App, asked: Option<&str>) -> Result<u8, ApiError> {
@@ -135,21 +128,22 @@ fn keying_pass(app: &App, asked: Option<&str>) -> Result<u8, ApiError> {
 }
 
 async fn summary(State(app): State<Arc<App>>) -> ApiResult {
-    blocking(move || {
-        let s = refreshed(&app)?;
-        let c = &app.config;
-        Ok(ok(&serde_json::json!({
-            "reviewer": c.reviewer,
-            "role": c.role,
-            "double": c.double,
-            "pass": c.pass,
-            "modes": Mode::allowed(c.role, c.double),
-            "books": views::books(&s),
-            "counts": s.counts(),
-            "keying": s.rebuilt.people.keying,
-        })))
-    })
-    .await
+    let a = app.clone();
+    app.session
+        .with(move |s| {
+            let c = &a.config;
+            Ok(ok(&serde_json::json!({
+                "reviewer": c.reviewer,
+                "role": c.role,
+                "double": c.double,
+                "pass": c.pass,
+                "modes": Mode::allowed(c.role, c.double),
+                "books": views::books(s),
+                "counts": s.counts(),
+                "keying": s.rebuilt.people.keying,
+            })))
+        })
+        .await
 }
 
 fn page_key(book: String, page: &str) -> Result<PageKey, ApiError> {
@@ -193,7 +187,11 @@ async fn queue(State(app): State<Arc<App>>, Query(q): Query<HashMap<String, Stri
     } else {
         0
     };
-    let nonempty = |k: &str| q.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let nonempty = |k: &str| {
+        q.get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     let group = match nonempty("group") {
         Some(g) => Some(Group::parse(&g).ok_or_else(|| {
             ApiError::bad_request(format!(
@@ -207,13 +205,14 @@ async fn queue(State(app): State<Arc<App>>, Query(q): Query<HashMap<String, Stri
         status: nonempty("status"),
         finding: nonempty("finding"),
         group,
-        limit: number(&q, "limit")?.map_or(DEFAULT_LIMIT, |l| l as usize).min(2000),
+        limit: number(&q, "limit")?
+            .map_or(DEFAULT_LIMIT, |l| l as usize)
+            .min(2000),
     };
-    blocking(move || {
-        let s = refreshed(&app)?;
-        Ok(ok(&views::queue(&s, app.config.role, mode, pass, &filter)))
-    })
-    .await
+    let role = app.config.role;
+    app.session
+        .with(move |s| Ok(ok(&views::queue(s, role, mode, pass, &filter))))
+        .await
 }
 
 fn no_blind_access(app: &App) -> Result<(), ApiError> {
@@ -235,9 +234,10 @@ async fn entry(
     let index: u32 = entry
         .parse()
         .map_err(|_| ApiError::bad_request(format!("\"{entry}\" is not an entry number")))?;
-    blocking(move || {
-        let (view, file, extra) = {
-            let s = refreshed(&app)?;
+    let a = app.clone();
+    let (view, file, extra) = app
+        .session
+        .with(move |s| {
             let view = s
                 .entry_view(&key, index)
                 .ok_or_else(|| ApiError::not_found(format!("entry {key} #{index}")))?;
@@ -261,13 +261,16 @@ async fn entry(
                 "has_pair": s.entry(&key, index).is_some_and(|e| e.findings.iter()
                     .any(|f| f.code == crate::dedup::step::CODE_POSSIBLE)),
             });
-            (view, page_file(&app, &s, &key), extra)
-        };
+            Ok((view, page_file(&a, s, &key), extra))
+        })
+        .await?;
+    blocking(move || {
         let (width, height, image_error) = match file.and_then(|f| app.images.get(&f)) {
             Ok(img) => (img.width, img.height, None),
             Err(e) => (view.width, view.height, Some(e)),
         };
-        let mut body = serde_json::to_value(&view).map_err(|e| ApiError::internal(e.to_string()))?;
+        let mut body =
+            serde_json::to_value(&view).map_err(|e| ApiError::internal(e.to_string()))?;
         if let (serde_json::Value::Object(b), serde_json::Value::Object(x)) = (&mut body, extra) {
             b.extend(x);
             b.insert("image_width".into(), width.into());
@@ -293,31 +296,38 @@ async fn pair(
     let index: u32 = entry
         .parse()
         .map_err(|_| ApiError::bad_request(format!("\"{entry}\" is not an entry number")))?;
-    blocking(move || {
-        let needed = {
-            let s = refreshed(&app)?;
-            let cache = app.registry_rows.lock().unwrap_or_else(|e| e.into_inner());
-            clerical::needed(&s, &cache, &key, index)
-        };
-        if let Some(n) = needed {
-            clerical::fetch(n, &app.registry_rows);
-        }
-        let s = refreshed(&app)?;
-        let cache = app.registry_rows.lock().unwrap_or_else(|e| e.into_inner());
-        let view = clerical::pair_view(&s, &cache, &key, index)
-            .ok_or_else(|| ApiError::not_found(format!("a possible duplicate at {key} #{index}")))?;
-        Ok(ok(&view))
-    })
-    .await
+    let (a, k) = (app.clone(), key.clone());
+    let needed = app
+        .session
+        .with(move |s| {
+            let cache = a.registry_rows.lock().unwrap_or_else(|e| e.into_inner());
+            Ok(clerical::needed(s, &cache, &k, index))
+        })
+        .await?;
+    if let Some(n) = needed {
+        // A registry may be large: read without holding up the session.
+        let a = app.clone();
+        blocking(move || {
+            clerical::fetch(n, &a.registry_rows);
+            Ok(ok(&()))
+        })
+        .await?;
+    }
+    let a = app.clone();
+    app.session
+        .with(move |s| {
+            let cache = a.registry_rows.lock().unwrap_or_else(|e| e.into_inner());
+            let view = clerical::pair_view(s, &cache, &key, index).ok_or_else(|| {
+                ApiError::not_found(format!("a possible duplicate at {key} #{index}"))
+            })?;
+            Ok(ok(&view))
+        })
+        .await
 }
 
 /// The run's own image of a page, refused when its real path lies outside the scans folder
 /// (a link planted among the scans).
-fn page_file(
-    app: &App,
-    s: &crate::review::session::Session,
-    key: &PageKey,
-) -> Result<images::PageFile, String> {
+fn page_file(app: &App, s: &Session, key: &PageKey) -> Result<images::PageFile, String> {
     let (path, source) = s
         .page_image(key)
         .ok_or_else(|| format!("page {key} is not a page of this run"))?;
@@ -361,15 +371,18 @@ async fn image_of(
     width: u32,
 ) -> ApiResult {
     let key = page_key(book, &page)?;
-    blocking(move || {
-        let file = {
-            let s = app.session();
-            if s.page_image(&key).is_none() {
-                return Err(ApiError::not_found(format!("page {key} of this run")));
+    let (a, k) = (app.clone(), key.clone());
+    let file = app
+        .session
+        .with(move |s| {
+            if s.page_image(&k).is_none() {
+                return Err(ApiError::not_found(format!("page {k} of this run")));
             }
-            page_file(&app, &s, &key)
-        }
-        .map_err(|e| ApiError::forbidden(format!("Không phục vụ ảnh: {e}"), e))?;
+            page_file(&a, s, &k)
+                .map_err(|e| ApiError::forbidden(format!("Không phục vụ ảnh: {e}"), e))
+        })
+        .await?;
+    blocking(move || {
         let img = app
             .images
             .get(&file)
@@ -409,11 +422,18 @@ async fn crop(
 }
 
 /// Writes must say they are JSON: a plain form or text post from elsewhere is no decision.
-fn json_body<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &Bytes) -> Result<T, ApiError> {
+fn json_body<T: for<'de> Deserialize<'de>>(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<T, ApiError> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|c| c.to_str().ok())
-        .is_some_and(|c| c.trim_start().to_ascii_lowercase().starts_with("application/json"));
+        .is_some_and(|c| {
+            c.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
     if !is_json {
         return Err(ApiError::bad_request(
             "send the request as JSON (Content-Type: application/json)",
@@ -436,16 +456,23 @@ fn allowed_action(role: Role, kind: ActionKind) -> bool {
 
 async fn decide(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let mut req: DecisionRequest = json_body(&headers, &body)?;
-    let kind = ActionKind::parse(&req.action).ok_or_else(|| {
-        ApiError::bad_request(format!("\"{}\" is no action", req.action))
-    })?;
+    let kind = ActionKind::parse(&req.action)
+        .ok_or_else(|| ApiError::bad_request(format!("\"{}\" is no action", req.action)))?;
     if kind == ActionKind::Undo {
         return Err(ApiError::bad_request("undo through /api/undo"));
     }
     if !allowed_action(app.config.role, kind) {
         return Err(ApiError::forbidden(
-            format!("Vai trò {} không ghi \"{}\"", app.config.role.as_str(), req.action),
-            format!("A {} does not record \"{}\"", app.config.role.as_str(), req.action),
+            format!(
+                "Vai trò {} không ghi \"{}\"",
+                app.config.role.as_str(),
+                req.action
+            ),
+            format!(
+                "A {} does not record \"{}\"",
+                app.config.role.as_str(),
+                req.action
+            ),
         ));
     }
     if kind == ActionKind::Keyed {
@@ -458,7 +485,8 @@ async fn decide(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
         let asked = req.pass.to_string();
         req.pass = keying_pass(&app, Some(&asked))?;
     }
-    blocking(move || record(&app, &req)).await
+    let a = app.clone();
+    app.session.with(move |s| record(s, &a, &req)).await
 }
 
 #[derive(Deserialize)]
@@ -470,9 +498,11 @@ struct UndoRequest {
 
 async fn undo(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let u: UndoRequest = json_body(&headers, &body)?;
-    blocking(move || {
-        let req = {
-            let s = refreshed(&app)?;
+    let app2 = app.clone();
+    app.session
+        .with(move |s| {
+            let app = app2;
+            let req = {
             let a = s
                 .actions
                 .iter()
@@ -510,14 +540,13 @@ async fn undo(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> A
                 ..DecisionRequest::default()
             }
         };
-        record(&app, &req)
+        record(s, &app, &req)
     })
     .await
 }
 
 /// Records a decision and answers with what it did to the entry.
-fn record(app: &App, req: &DecisionRequest) -> ApiResult {
-    let mut s = app.session();
+fn record(s: &mut Session, app: &App, req: &DecisionRequest) -> ApiResult {
     let c = &app.config;
     match s.decide(&c.reviewer, c.role.as_str(), "web", req) {
         Ok(action) => {
@@ -646,22 +675,25 @@ fn action_en(k: ActionKind) -> &'static str {
 async fn check(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let mut req: DecisionRequest = json_body(&headers, &body)?;
     if !matches!(req.action.as_str(), "correct" | "keyed") {
-        return Err(ApiError::bad_request("check a value of action correct or keyed"));
+        return Err(ApiError::bad_request(
+            "check a value of action correct or keyed",
+        ));
     }
     req.pass = 0;
-    blocking(move || {
-        let s = app.session();
-        let c = &app.config;
-        match s.build_action(&c.reviewer, c.role.as_str(), "web", &req) {
-            Ok(a) => Ok(ok(&serde_json::json!({ "value": a.value }))),
-            Err(DecideError::Refused(r)) => Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "refused",
-                r.message_vi,
-                r.message_en,
-            )),
-            Err(e) => Err(ApiError::bad_request(e.to_string())),
-        }
-    })
-    .await
+    let a = app.clone();
+    app.session
+        .with(move |s| {
+            let c = &a.config;
+            match s.build_action(&c.reviewer, c.role.as_str(), "web", &req) {
+                Ok(a) => Ok(ok(&serde_json::json!({ "value": a.value }))),
+                Err(DecideError::Refused(r)) => Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "refused",
+                    r.message_vi,
+                    r.message_en,
+                )),
+                Err(e) => Err(ApiError::bad_request(e.to_string())),
+            }
+        })
+        .await
 }

@@ -90,12 +90,7 @@ pub struct Needed {
 
 /// The registry rows the open possible duplicates of the whole run name (read in one pass per
 /// file, so that the next pairs are at hand), if the cache lacks any row of this entry's pair.
-pub fn needed(
-    session: &Session,
-    cache: &RowCache,
-    page: &PageKey,
-    entry: u32,
-) -> Option<Needed> {
+pub fn needed(session: &Session, cache: &RowCache, page: &PageKey, entry: u32) -> Option<Needed> {
     let files = registry_files(session);
     let entry_needs_rows = session
         .entry(page, entry)
@@ -173,8 +168,7 @@ pub fn pair_view(
     let files = registry_files(session);
     let mut others = Vec::new();
     for name in pairs.iter().flat_map(|p| p.others.iter()) {
-        let values: Option<BTreeMap<String, String>> = if let Some((file, row)) =
-            registry_ref(name)
+        let values: Option<BTreeMap<String, String>> = if let Some((file, row)) = registry_ref(name)
         {
             files.get(file).and_then(|path| {
                 let (headers, rows) = cache.files.get(path)?;
@@ -228,13 +222,15 @@ pub fn pair_view(
     }
     let target = entry_target(page, entry, &finding_target("", CODE_POSSIBLE));
     let latest = Latest::new(&session.actions);
-    let decided = latest.in_force(&target, Track::Clerical, 0).map(|a| Decided {
-        id: a.id,
-        kind: a.action.kind.as_str().into(),
-        who: a.action.who.clone(),
-        at: a.at.clone(),
-        other: a.action.value.clone(),
-    });
+    let decided = latest
+        .in_force(&target, Track::Clerical, 0)
+        .map(|a| Decided {
+            id: a.id,
+            kind: a.action.kind.as_str().into(),
+            who: a.action.who.clone(),
+            at: a.at.clone(),
+            other: a.action.value.clone(),
+        });
     let text = pairs.first().map(|p| p.explanation.clone());
     Some(PairView {
         book_id: page.book_id.clone(),

@@ -90,7 +90,11 @@ impl PageImages {
         if result.is_err() {
             // A failure is not kept: the file may be put right while the server runs.
             let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-            if slots.map.get(&file.key).is_some_and(|s| Arc::ptr_eq(s, &slot)) {
+            if slots
+                .map
+                .get(&file.key)
+                .is_some_and(|s| Arc::ptr_eq(s, &slot))
+            {
                 slots.map.remove(&file.key);
                 slots.order.retain(|k| *k != file.key);
             }
@@ -151,8 +155,8 @@ pub fn crop_jpeg(page: &PageImage, region: Option<BBox>, max_width: u32) -> Vec<
     };
     let max_width = max_width.clamp(16, MAX_WIDTH);
     let part = if part.width() > max_width {
-        let h = ((part.height() as f64 * max_width as f64 / part.width() as f64).round() as u32)
-            .max(1);
+        let h =
+            ((part.height() as f64 * max_width as f64 / part.width() as f64).round() as u32).max(1);
         imageops::thumbnail(&part, max_width, h)
     } else {
         part
@@ -219,8 +223,8 @@ mod tests {
         let crop = image::load_from_memory(&jpeg).unwrap();
         assert_eq!((crop.width(), crop.height()), (400, 100));
         // A region off the page gives the whole page, scaled to the width asked.
-        let whole = image::load_from_memory(&crop_jpeg(&p, Some(BBox::new(5000, 0, 10, 10)), 600))
-            .unwrap();
+        let whole =
+            image::load_from_memory(&crop_jpeg(&p, Some(BBox::new(5000, 0, 10, 10)), 600)).unwrap();
         assert_eq!((whole.width(), whole.height()), (600, 200));
     }
 

@@ -3,9 +3,10 @@
 //! that the page uses and other tools may drive (README, "Finishing a book").
 //!
 //! Everything a person decides goes through [`Session::decide`], the same normalisation,
-//! validation and journal as every other tool; the server holds the session behind a mutex, so
-//! decisions are serialised, and answers only once the journal has committed the action (a
-//! server killed at any moment loses no acknowledged action). Several servers may work on one
+//! validation and journal as every other tool. The session lives on one thread of its own (the
+//! thread that called [`serve`]); requests hand it their work and wait for the answer, so
+//! decisions are serialised, and a request is answered only once the journal has committed its
+//! action (a server killed at any moment loses no acknowledged action). Several servers may work on one
 //! output folder at once (two blind keyers, an arbiter): each reads the journal again when
 //! another has written to it, and a decision made on a stale view is refused as a conflict.
 //!
@@ -21,10 +22,11 @@ pub mod images;
 mod views;
 
 use super::session::Session;
+use http::ApiError;
 use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{mpsc, Arc, Mutex};
 
 /// The port tried first when `--listen` is not given (then the next ones, if it is taken).
 pub const DEFAULT_PORT: u16 = 8723;
@@ -96,9 +98,57 @@ pub enum ServerError {
     Setup(String),
 }
 
+/// Work for the session's thread.
+type Job = Box<dyn FnOnce(&mut Session) + Send>;
+
+/// How requests reach the session: it stays on its own thread (the batch steps it holds are
+/// not made to move between threads), and each request sends it a job and awaits the answer.
+pub(crate) struct SessionHandle {
+    jobs: Mutex<mpsc::Sender<Job>>,
+}
+
+impl SessionHandle {
+    /// Runs `work` on the session, read again first if another tool wrote to the journal.
+    pub async fn with<R, F>(&self, work: F) -> Result<R, ApiError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Session) -> Result<R, ApiError> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |s: &mut Session| {
+            let answer = match s.refresh_if_changed() {
+                Ok(_) => work(s),
+                Err(e) => Err(ApiError::internal(format!(
+                    "cannot read the journal again: {e}"
+                ))),
+            };
+            let _ = tx.send(answer);
+        });
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job)
+            .map_err(|_| ApiError::internal("the review session has stopped"))?;
+        rx.await
+            .unwrap_or_else(|_| Err(ApiError::internal("the request failed inside the session")))
+    }
+}
+
+/// Runs jobs on the session until every sender is gone. A job that panics is answered as an
+/// internal error (its sender is dropped) and the session is rebuilt from the journal, which
+/// holds only committed actions.
+fn run_session(mut session: Session, jobs: mpsc::Receiver<Job>) {
+    for job in jobs {
+        let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut session)));
+        if done.is_err() {
+            let _ = session.refresh();
+        }
+    }
+}
+
 /// What every request handler shares.
 pub(crate) struct App {
-    session: Mutex<Session>,
+    session: SessionHandle,
     images: images::PageImages,
     config: ServerConfig,
     /// The scans folder as the file system resolves it: no page image outside it is served.
@@ -108,61 +158,60 @@ pub(crate) struct App {
     addr: SocketAddr,
 }
 
-impl App {
-    /// The session; a panic in an earlier request does not lock everyone out (the session is
-    /// rebuilt from the journal, which holds only committed actions).
-    fn session(&self) -> MutexGuard<'_, Session> {
-        match self.session.lock() {
-            Ok(s) => s,
-            Err(poisoned) => {
-                let mut s = poisoned.into_inner();
-                let _ = s.refresh();
-                self.session.clear_poison();
-                s
-            }
-        }
-    }
-}
-
 /// Runs the review server until Ctrl-C. `ready` is told the address once it listens (the CLI
-/// prints the URL).
+/// prints the URL). The session stays on the calling thread; the server runs on others.
 pub fn serve(
     session: Session,
     config: ServerConfig,
-    ready: impl FnOnce(SocketAddr),
+    ready: impl FnOnce(SocketAddr) + Send + 'static,
 ) -> Result<(), ServerError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| ServerError::Setup(format!("cannot start the server's threads: {e}")))?;
-    runtime.block_on(async move {
-        let listener = bind(config.listen).await?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| ServerError::Setup(e.to_string()))?;
-        let scans_root = std::fs::canonicalize(&session.scan.root).map_err(|e| {
-            ServerError::Setup(format!(
-                "{}: the scans folder of the run cannot be opened: {e}",
-                session.scan.root.display()
-            ))
-        })?;
-        let app = Arc::new(App {
-            images: images::PageImages::new(config.cached_pages),
-            session: Mutex::new(session),
-            config,
-            scans_root,
-            registry_rows: Mutex::new(clerical::RowCache::default()),
-            addr,
-        });
-        ready(addr);
-        axum::serve(listener, api::router(app))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
+    let scans_root = std::fs::canonicalize(&session.scan.root).map_err(|e| {
+        ServerError::Setup(format!(
+            "{}: the scans folder of the run cannot be opened: {e}",
+            session.scan.root.display()
+        ))
+    })?;
+    let (tx, rx) = mpsc::channel::<Job>();
+    let server = std::thread::Builder::new()
+        .name("review-server".into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .map_err(|e| {
+                    ServerError::Setup(format!("cannot start the server's threads: {e}"))
+                })?;
+            runtime.block_on(async move {
+                let listener = bind(config.listen).await?;
+                let addr = listener
+                    .local_addr()
+                    .map_err(|e| ServerError::Setup(e.to_string()))?;
+                let app = Arc::new(App {
+                    session: SessionHandle {
+                        jobs: Mutex::new(tx),
+                    },
+                    images: images::PageImages::new(config.cached_pages),
+                    config,
+                    scans_root,
+                    registry_rows: Mutex::new(clerical::RowCache::default()),
+                    addr,
+                });
+                ready(addr);
+                axum::serve(listener, api::router(app))
+                    .with_graceful_shutdown(async {
+                        let _ = tokio::signal::ctrl_c().await;
+                    })
+                    .await
+                    .map_err(|e| ServerError::Serve(e.to_string()))
             })
-            .await
-            .map_err(|e| ServerError::Serve(e.to_string()))
-    })
+        })
+        .map_err(|e| ServerError::Setup(format!("cannot start the server's thread: {e}")))?;
+    // Ends when the server has stopped and dropped its sender.
+    run_session(session, rx);
+    server
+        .join()
+        .unwrap_or_else(|_| Err(ServerError::Serve("the server's thread panicked".into())))
 }
 
 async fn bind(listen: Option<SocketAddr>) -> Result<tokio::net::TcpListener, ServerError> {

@@ -274,13 +274,7 @@ fn matches_common(filter: &Filter, book: &str, status: &str, codes: &[&str]) -> 
 }
 
 /// A queue for a role, filtered.
-pub fn queue(
-    session: &Session,
-    role: Role,
-    mode: Mode,
-    pass: u8,
-    filter: &Filter,
-) -> QueueView {
+pub fn queue(session: &Session, role: Role, mode: Mode, pass: u8, filter: &Filter) -> QueueView {
     let latest = Latest::new(&session.actions);
     let mut view = QueueView {
         mode,
@@ -289,7 +283,7 @@ pub fn queue(
         groups: BTreeMap::new(),
         findings: BTreeMap::new(),
     };
-    let mut push = |view: &mut QueueView, group: Option<Group>, codes: Vec<String>, item| {
+    let push = |view: &mut QueueView, group: Option<Group>, codes: Vec<String>, item| {
         for c in &codes {
             *view.findings.entry(c.clone()).or_default() += 1;
         }
@@ -313,9 +307,7 @@ pub fn queue(
                     Mode::Keying => {
                         item.keying
                             && !disagree
-                            && latest
-                                .in_force(&item.target, Track::Keying, pass)
-                                .is_none()
+                            && latest.in_force(&item.target, Track::Keying, pass).is_none()
                     }
                     _ => disagree,
                 };
@@ -328,7 +320,12 @@ pub fn queue(
                 }
                 let codes = codes.into_iter().map(String::from).collect();
                 let v = field_item(session, &latest, item, role, mode, pass);
-                push(&mut view, Some(item.group), codes, ItemView::Field(Box::new(v)));
+                push(
+                    &mut view,
+                    Some(item.group),
+                    codes,
+                    ItemView::Field(Box::new(v)),
+                );
             }
         }
         Mode::Entries | Mode::Duplicates => {
@@ -406,13 +403,11 @@ fn field_item(
         [1u8, 2]
             .iter()
             .filter_map(|&p| {
-                latest
-                    .in_force(t, Track::Keying, p)
-                    .map(|a| Candidate {
-                        pass: p,
-                        value: a.action.value.clone(),
-                        who: a.action.who.clone(),
-                    })
+                latest.in_force(t, Track::Keying, p).map(|a| Candidate {
+                    pass: p,
+                    value: a.action.value.clone(),
+                    who: a.action.who.clone(),
+                })
             })
             .collect()
     } else {
