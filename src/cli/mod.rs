@@ -12,6 +12,7 @@ pub mod explain;
 pub mod ocr_worker;
 pub mod package;
 pub mod rerun;
+pub mod review;
 pub mod run;
 pub mod synth;
 
@@ -24,7 +25,8 @@ pub enum Exit {
     Ok = 0,
     /// The command could not do its work (unreadable input folder, bad schemas, disk full...).
     Fatal = 1,
-    /// Bad usage: unknown option, missing argument (clap's own code).
+    /// Bad usage: unknown option, missing argument (clap's own code); or a file given to apply
+    /// was refused as a whole (a filled review queue with a bad row: nothing of it applied).
     Usage = 2,
     /// The run finished but some pages or books failed; see the report. For `check`: the
     /// workbook has errors or cells to review.
@@ -69,6 +71,8 @@ pub enum Command {
     Accept(accept::AcceptArgs),
     /// Write the delivery package per book (Excel + ZIP of one PDF per entry).
     Package(package::PackageArgs),
+    /// Finish a book by hand: the review page (doubtful fields, keying, duplicates).
+    Review(review::ReviewArgs),
     /// Internal: the process `run` reads pages in (started by sohoa itself).
     #[command(hide = true)]
     OcrWorker(ocr_worker::OcrWorkerArgs),
@@ -99,6 +103,7 @@ pub fn main() -> i32 {
         Command::Check(a) => check::execute(a),
         Command::Emit(a) => emit::execute(a),
         Command::Package(a) => package::execute(a),
+        Command::Review(a) => review::execute(a),
         Command::Accept(a) => accept::execute(a),
         Command::OcrWorker(a) => ocr_worker::execute(a),
     };

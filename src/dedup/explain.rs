@@ -92,6 +92,71 @@ impl Explainer<'_> {
     }
 }
 
+/// One field of an explained pair: the level it reached and the bits it added.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FieldWeight {
+    pub field: String,
+    pub level: String,
+    pub bits: f64,
+    /// The parts of the weight named apart ("tf +2.3", "read with confidence 0.62: +1.0").
+    pub notes: Vec<String>,
+}
+
+/// An explanation as [`Explainer::explain`] writes it, taken apart again for a reviewer's
+/// waterfall: the prior, each field's bits, the total and the cap, if any.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Explanation {
+    pub fields: Vec<FieldWeight>,
+    pub prior: f64,
+    pub total: f64,
+    /// The total as a probability, as written ("99.9756 %").
+    pub probability: String,
+    /// What capped the decision ("distinct: nksHoTen different"), if anything did.
+    pub capped: Option<String>,
+}
+
+impl Explanation {
+    /// Reads back the text of [`Explainer::explain`] (kept beside it so that the two change
+    /// together); `None` for any other text.
+    pub fn parse(text: &str) -> Option<Explanation> {
+        let mut fields = Vec::new();
+        let (mut prior, mut total, mut probability, mut capped) = (None, None, None, None);
+        for part in text.split("; ").map(str::trim).filter(|p| !p.is_empty()) {
+            if let Some(p) = part.strip_prefix("prior ") {
+                prior = Some(p.parse().ok()?);
+            } else if let Some(t) = part.strip_prefix("total ") {
+                let (t, p) = t.split_once(" (")?;
+                total = Some(t.parse().ok()?);
+                probability = Some(p.strip_suffix(')')?.to_string());
+            } else if let Some(c) = part.strip_prefix("capped to ") {
+                capped = Some(c.to_string());
+            } else {
+                let (head, notes) = match part.strip_suffix(')').and_then(|p| p.split_once(" (")) {
+                    Some((head, notes)) => (head, notes.split(", ").map(String::from).collect()),
+                    None => (part, Vec::new()),
+                };
+                let mut words = head.rsplitn(3, ' ');
+                let bits = words.next()?.parse().ok()?;
+                let level = words.next()?.to_string();
+                let field = words.next()?.to_string();
+                fields.push(FieldWeight {
+                    field,
+                    level,
+                    bits,
+                    notes,
+                });
+            }
+        }
+        Some(Explanation {
+            fields,
+            prior: prior?,
+            total: total?,
+            probability: probability?,
+            capped,
+        })
+    }
+}
+
 /// A probability as a percentage with the precision that matters near 0 and 100.
 pub fn percent(p: f64) -> String {
     let pc = p * 100.0;
@@ -175,6 +240,11 @@ mod tests {
         assert!(text.contains("mother missing 0"), "{text}");
         assert!(text.contains("prior "), "{text}");
         assert!(text.ends_with("total 12.0 (99.9756 %)"), "{text}");
+        let parsed = Explanation::parse(&text).unwrap();
+        assert_eq!(parsed.fields.len(), 3);
+        assert_eq!((parsed.total, parsed.capped.as_deref()), (12.0, None));
+        let sum: f64 = parsed.prior + parsed.fields.iter().map(|f| f.bits).sum::<f64>();
+        assert!((sum - 12.0).abs() < 0.3, "{text}: {parsed:?}");
         // Twins: a different given name caps the decision, and the explanation says so.
         let p = cmp.pattern(&s, 0, &s, 2, &mut scratch);
         let (decision, cap) = decide(&config, 30.0, p);
@@ -185,6 +255,32 @@ mod tests {
             text.ends_with("capped to distinct: name different"),
             "{text}"
         );
+        let parsed = Explanation::parse(&text).unwrap();
+        assert_eq!(parsed.fields[0].level, "different");
+        assert_eq!(parsed.capped.as_deref(), Some("distinct: name different"));
+    }
+
+    #[test]
+    fn explanations_are_read_back_with_their_notes() {
+        let e = Explanation::parse(
+            "nksHoTen phonetic +12.1 (tf +2.3, read with confidence 0.62: +1.0); nksNgaySinh \
+             exact +13.8; meHoTen missing 0; prior -23.4; total 18.2 (99.99 %)",
+        )
+        .unwrap();
+        assert_eq!(e.fields.len(), 3);
+        assert_eq!(
+            e.fields[0].notes,
+            ["tf +2.3", "read with confidence 0.62: +1.0"]
+        );
+        assert_eq!(
+            (e.fields[2].level.as_str(), e.fields[2].bits),
+            ("missing", 0.0)
+        );
+        assert_eq!(
+            (e.prior, e.total, e.probability.as_str()),
+            (-23.4, 18.2, "99.99 %")
+        );
+        assert!(Explanation::parse("Possibly a duplicate").is_none());
     }
 
     #[test]

@@ -275,14 +275,7 @@ impl BatchStep for DedupStep {
                         Side::Existing => describe_existing(l.other as usize),
                         Side::Input => describe_entry(l.other as usize),
                     };
-                    let why = explain(l);
-                    Finding {
-                        code: CODE_POSSIBLE.into(),
-                        severity: Severity::Review,
-                        field: None,
-                        message_vi: format!("Có thể trùng với {other}; cần kiểm tra. {why}"),
-                        message_en: format!("Possibly a duplicate of {other}; please check. {why}"),
-                    }
+                    possible_finding(&other, &explain(l))
                 }
                 Resolution::Conflict { existing, link } => {
                     possible += 1;
@@ -290,19 +283,7 @@ impl BatchStep for DedupStep {
                         .iter()
                         .map(|&r| describe_existing(r as usize))
                         .collect();
-                    let rows = rows.join(", ");
-                    let why = explain(&linkage.links[*link]);
-                    Finding {
-                        code: CODE_POSSIBLE.into(),
-                        severity: Severity::Review,
-                        field: None,
-                        message_vi: format!(
-                            "Khớp với nhiều bản ghi đã có trong sổ ({rows}); cần kiểm tra. {why}"
-                        ),
-                        message_en: format!(
-                            "Matches several registry records ({rows}); please check. {why}"
-                        ),
-                    }
+                    several_finding(&rows, &explain(&linkage.links[*link]))
                 }
             };
             findings.push((k, finding));
@@ -332,6 +313,62 @@ impl BatchStep for DedupStep {
     }
 }
 
+/// `DEDUP-POSSIBLE` for one other record: an entry of the run (`book:page #entry`) or a registry
+/// row (`file row N`).
+fn possible_finding(other: &str, why: &str) -> Finding {
+    Finding {
+        code: CODE_POSSIBLE.into(),
+        severity: Severity::Review,
+        field: None,
+        message_vi: format!("Có thể trùng với {other}; cần kiểm tra. {why}"),
+        message_en: format!("Possibly a duplicate of {other}{POSSIBLE_WHY}{why}"),
+    }
+}
+
+/// `DEDUP-POSSIBLE` for an entry whose cluster joins several registry records.
+fn several_finding(rows: &[String], why: &str) -> Finding {
+    let rows = rows.join(ROWS_SEPARATOR);
+    Finding {
+        code: CODE_POSSIBLE.into(),
+        severity: Severity::Review,
+        field: None,
+        message_vi: format!("Khớp với nhiều bản ghi đã có trong sổ ({rows}); cần kiểm tra. {why}"),
+        message_en: format!("Matches several registry records ({rows}){POSSIBLE_WHY}{why}"),
+    }
+}
+
+const POSSIBLE_WHY: &str = "; please check. ";
+const ROWS_SEPARATOR: &str = ", ";
+
+/// What a `DEDUP-POSSIBLE` finding names, for the clerical review: the other records (as the
+/// message writes them) and the pair's explanation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PossiblePair {
+    pub others: Vec<String>,
+    pub explanation: String,
+}
+
+/// Takes a `DEDUP-POSSIBLE` finding apart again (the inverse of the messages above).
+pub fn possible_pair(finding: &Finding) -> Option<PossiblePair> {
+    if finding.code != CODE_POSSIBLE {
+        return None;
+    }
+    let text = &finding.message_en;
+    if let Some(rest) = text.strip_prefix("Possibly a duplicate of ") {
+        let (other, why) = rest.split_once(POSSIBLE_WHY)?;
+        return Some(PossiblePair {
+            others: vec![other.to_string()],
+            explanation: why.to_string(),
+        });
+    }
+    let rest = text.strip_prefix("Matches several registry records (")?;
+    let (rows, why) = rest.split_once(&format!("){POSSIBLE_WHY}"))?;
+    Some(PossiblePair {
+        others: rows.split(ROWS_SEPARATOR).map(String::from).collect(),
+        explanation: why.to_string(),
+    })
+}
+
 /// The explanation of the link that decided record `k`, saying when it goes through another
 /// entry of the run.
 fn evidence(
@@ -347,5 +384,27 @@ fn evidence(
         text
     } else {
         format!("(through {}) {text}", describe_entry(l.input as usize))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn possible_findings_are_taken_apart_again() {
+        let why = "nksHoTen exact +9.0; prior -20.0; total 3.0 (88.9 %)";
+        let f = possible_finding("registry.csv row 12", why);
+        let pair = possible_pair(&f).unwrap();
+        assert_eq!(pair.others, ["registry.csv row 12"]);
+        assert_eq!(pair.explanation, why);
+        let f = several_finding(&["a.csv row 1".into(), "a.csv row 7".into()], why);
+        assert_eq!(
+            possible_pair(&f).unwrap().others,
+            ["a.csv row 1", "a.csv row 7"]
+        );
+        let mut other = f.clone();
+        other.code = CODE_EXISTING.into();
+        assert!(possible_pair(&other).is_none());
     }
 }

@@ -319,6 +319,14 @@ impl Journal {
         Ok(rows)
     }
 
+    /// The id of the last action recorded (by anyone), to tell cheaply whether another person
+    /// or tool wrote to the journal since it was last read.
+    pub fn last_id(&self) -> Result<Option<i64>, JournalError> {
+        self.conn
+            .query_row("SELECT max(id) FROM actions", [], |r| r.get(0))
+            .map_err(|e| self.sql(e))
+    }
+
     /// The latest action on a target in a track (and keying pass).
     pub fn latest(
         &self,

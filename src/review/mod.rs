@@ -5,4 +5,5 @@ pub mod excel;
 pub mod input;
 pub mod queue;
 pub mod resolve;
+pub mod server;
 pub mod session;
