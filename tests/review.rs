@@ -41,7 +41,11 @@ fn the_server_listens_on_loopback_by_default_and_refuses_other_hosts_and_sites()
     cmd.arg("review").arg(&run.out).args(["--reviewer", "Lan"]);
     let server = Server::spawn(cmd);
     assert!(server.addr.ip().is_loopback(), "{}", server.addr);
-    assert!((8723..8743).contains(&server.addr.port()), "{}", server.addr);
+    assert!(
+        (8723..8743).contains(&server.addr.port()),
+        "{}",
+        server.addr
+    );
     assert_eq!(server.get("/api/summary").status, 200);
     // A web page elsewhere cannot reach it through a name of its own that resolves here…
     let r = request(
@@ -105,8 +109,14 @@ fn values_holding_markup_reach_the_page_as_text_only() {
         assert_eq!(r.status, 200, "{}", r.text());
         let raw = r.text();
         assert!(!raw.contains('<') && !raw.contains('>'), "{path}: {raw}");
-        assert!(raw.contains("\\u003cimg src=x onerror=alert(1)\\u003e"), "{raw}");
-        assert!(r.json().to_string().contains(MARKUP), "the value itself is kept");
+        assert!(
+            raw.contains("\\u003cimg src=x onerror=alert(1)\\u003e"),
+            "{raw}"
+        );
+        assert!(
+            r.json().to_string().contains(MARKUP),
+            "the value itself is kept"
+        );
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     }
     // The page holds no data and allows no script but its own; the script puts values in as
@@ -117,7 +127,13 @@ fn values_holding_markup_reach_the_page_as_text_only() {
     assert!(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"));
     assert!(!page.text().contains("<script>"), "no inline script");
     let script = server.get("/page.js").text();
-    for sink in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("] {
+    for sink in [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+    ] {
         assert!(!script.contains(sink), "page.js uses {sink}");
     }
     // A correction is checked as typed, whatever it holds: markup is no name.
@@ -213,29 +229,52 @@ fn a_malformed_correction_is_refused_with_a_message_and_changes_nothing() {
         )
     };
     let mut cases: Vec<(u16, Reply, &str)> = vec![
-        (400, post("{\"book_id\": ", &json_header), "not the JSON expected"),
-        (400, post("book_id=x&action=confirm", &[]), "Content-Type: application/json"),
         (
             400,
-            post(&decision(&item, "overwrite", "x", &Value::Null).to_string(), &json_header),
+            post("{\"book_id\": ", &json_header),
+            "not the JSON expected",
+        ),
+        (
+            400,
+            post("book_id=x&action=confirm", &[]),
+            "Content-Type: application/json",
+        ),
+        (
+            400,
+            post(
+                &decision(&item, "overwrite", "x", &Value::Null).to_string(),
+                &json_header,
+            ),
             "is no action",
         ),
         (
             400,
-            post(&json!({"book_id": item["book_id"], "page": item["page"], "entry": 999,
-                "field": item["field"], "action": "confirm"}).to_string(), &json_header),
+            post(
+                &json!({"book_id": item["book_id"], "page": item["page"], "entry": 999,
+                "field": item["field"], "action": "confirm"})
+                .to_string(),
+                &json_header,
+            ),
             "no such entry",
         ),
         (
             400,
-            post(&json!({"book_id": item["book_id"], "page": item["page"], "entry": item["entry"],
-                "field": "khongCoTruongNay", "action": "correct", "value": "x"}).to_string(), &json_header),
+            post(
+                &json!({"book_id": item["book_id"], "page": item["page"], "entry": item["entry"],
+                "field": "khongCoTruongNay", "action": "correct", "value": "x"})
+                .to_string(),
+                &json_header,
+            ),
             "is not a field",
         ),
         (
             400,
-            post(&json!({"book_id": item["book_id"], "page": "một", "entry": 1,
-                "field": "x", "action": "confirm"}).to_string(), &json_header),
+            post(
+                &json!({"book_id": item["book_id"], "page": "một", "entry": 1,
+                "field": "x", "action": "confirm"})
+                .to_string(),
+                &json_header,
+            ),
             "not the JSON expected",
         ),
     ];
@@ -302,7 +341,11 @@ fn two_reviewers_correcting_one_field_at_once_meet_a_conflict_not_an_overwrite()
     };
     let conflict = lost.1.json();
     assert_eq!(conflict["error"], "conflict");
-    let winner = if won.0.contains("Lâm") { "Lan" } else { "Minh" };
+    let winner = if won.0.contains("Lâm") {
+        "Lan"
+    } else {
+        "Minh"
+    };
     assert!(
         conflict["message_vi"].as_str().unwrap().contains(winner),
         "{conflict}"
@@ -356,7 +399,10 @@ fn killing_the_server_loses_no_acknowledged_decision() {
                             let a = r.json()["action"].clone();
                             latest = a["id"].clone();
                             let kind = a["kind"].as_str().unwrap().to_string();
-                            acked.lock().unwrap().push((a["id"].as_i64().unwrap(), kind));
+                            acked
+                                .lock()
+                                .unwrap()
+                                .push((a["id"].as_i64().unwrap(), kind));
                         }
                         Ok(r) => panic!("refused: {} {}", r.status, r.text()),
                         // The server is gone.
@@ -425,14 +471,28 @@ fn two_blind_keyers_disagree_an_arbiter_settles_and_the_value_is_delivered() {
     let keyer = |name: &str, pass: &str| {
         Server::start(
             &run.out,
-            &["--reviewer", name, "--role", "keyer", "--double", "--pass", pass],
+            &[
+                "--reviewer",
+                name,
+                "--role",
+                "keyer",
+                "--double",
+                "--pass",
+                pass,
+            ],
         )
     };
     let (minh, hoa) = (keyer("Minh", "1"), keyer("Hòa", "2"));
     let items = queue(&minh, "mode=keying");
     // Blind: nothing read, no finding (it may quote the reading), no other keyer.
     for i in &items {
-        for hidden in ["value", "value_read", "other_reading", "confidence", "candidates"] {
+        for hidden in [
+            "value",
+            "value_read",
+            "other_reading",
+            "confidence",
+            "candidates",
+        ] {
             assert!(i.get(hidden).is_none(), "a keyer is shown {hidden}: {i}");
         }
         assert_eq!(i["findings"], json!([]));
@@ -453,7 +513,12 @@ fn two_blind_keyers_disagree_an_arbiter_settles_and_the_value_is_delivered() {
         for item in &of_entry {
             let field = item["field"].as_str().unwrap();
             let value = if field == name_field {
-                if pass == 1 { "Trần Văn Khải" } else { "Trần Văn Khánh" }.to_string()
+                if pass == 1 {
+                    "Trần Văn Khải"
+                } else {
+                    "Trần Văn Khánh"
+                }
+                .to_string()
             } else {
                 truth.get(field).cloned().unwrap_or_default()
             };
@@ -463,7 +528,10 @@ fn two_blind_keyers_disagree_an_arbiter_settles_and_the_value_is_delivered() {
             let r = server.post("/api/decisions", &body);
             assert_eq!(r.status, 200, "{field}={value}: {}", r.text());
             let answer = r.json();
-            assert!(answer.get("entry").is_none(), "a keyer learns nothing of the entry");
+            assert!(
+                answer.get("entry").is_none(),
+                "a keyer learns nothing of the entry"
+            );
         }
     }
     // Keyed in both passes: off both keyers' queues.
@@ -496,7 +564,9 @@ fn two_blind_keyers_disagree_an_arbiter_settles_and_the_value_is_delivered() {
     assert!(queue(&arbiter, "mode=arbitration").is_empty());
     // Whatever the entry says as a whole is looked at by a reviewer.
     let lan = Server::start(&run.out, &["--reviewer", "Lan"]);
-    let view = lan.get(&format!("/api/entries/{book}/{page}/{entry}")).json();
+    let view = lan
+        .get(&format!("/api/entries/{book}/{page}/{entry}"))
+        .json();
     if view["status"] != "reviewed" && !view["entry_findings"].as_array().unwrap().is_empty() {
         let r = lan.post(
             "/api/decisions",
@@ -505,7 +575,9 @@ fn two_blind_keyers_disagree_an_arbiter_settles_and_the_value_is_delivered() {
         );
         assert_eq!(r.status, 200, "{}", r.text());
     }
-    let view = lan.get(&format!("/api/entries/{book}/{page}/{entry}")).json();
+    let view = lan
+        .get(&format!("/api/entries/{book}/{page}/{entry}"))
+        .json();
     assert_eq!(view["status"], "reviewed", "{view}");
     for s in [minh, hoa, arbiter, lan] {
         s.interrupt();
@@ -519,7 +591,10 @@ fn two_blind_keyers_disagree_an_arbiter_settles_and_the_value_is_delivered() {
     assert_eq!(keying["disagreements"], 1, "{keying}");
     assert_eq!(keying["unresolved"], 0, "{keying}");
     let rate = keying["disagreement_rate"].as_f64().unwrap();
-    assert!((rate - 1.0 / of_entry.len() as f64).abs() < 1e-9, "{keying}");
+    assert!(
+        (rate - 1.0 / of_entry.len() as f64).abs() < 1e-9,
+        "{keying}"
+    );
     assert!((keying["fields_per_minute"].as_f64().unwrap() - 24.0).abs() < 1e-6);
     let o = sohoa_output(&["package", run.out.to_str().unwrap(), "--allow-partial"]);
     assert!(
@@ -538,7 +613,12 @@ fn the_excel_queue_goes_out_and_comes_back_all_or_nothing() {
     let out = run.out.to_str().unwrap();
     let file = run.dir.path().join("queue.csv");
     let o = sohoa_output(&["review", out, "--export-queue", file.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let mut rdr = csv::Reader::from_path(&file).unwrap();
     let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
@@ -591,12 +671,20 @@ fn the_excel_queue_goes_out_and_comes_back_all_or_nothing() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains(&format!("line {}", bad + 2)), "{err}");
     assert!(err.contains("nothing of the file was applied"), "{err}");
-    assert!(journal_actions(&run.out).is_empty(), "nothing applied half-way");
+    assert!(
+        journal_actions(&run.out).is_empty(),
+        "nothing applied half-way"
+    );
     // Put right, it applies whole, and the outputs are written again.
     rows[bad][7] = good_value.clone();
     write(&rows);
     let o = import();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(journal_actions(&run.out).len(), rows.len());
     let records = std::fs::read_to_string(run.out.join("records/KS.csv")).unwrap();
     assert!(records.contains("Lan"), "set_by names the reviewer");
@@ -612,6 +700,11 @@ fn the_excel_queue_goes_out_and_comes_back_all_or_nothing() {
         "--reviewer",
         "Lan",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(journal_actions(&run.out).len(), rows.len());
 }

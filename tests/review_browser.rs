@@ -101,7 +101,10 @@ async fn until(c: &Client, what: &str, script: &str) -> Value {
                 .execute("return document.body.innerText", vec![])
                 .await
                 .unwrap();
-            panic!("waited in vain for {what}; the page shows:\n{}", page.as_str().unwrap_or(""));
+            panic!(
+                "waited in vain for {what}; the page shows:\n{}",
+                page.as_str().unwrap_or("")
+            );
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -134,11 +137,19 @@ async fn row(c: &Client, field: &str) -> Value {
 /// Selects a field's row in the entry view and presses `keys` in the answer box.
 async fn decide_in_entry(c: &Client, field: &str, keys: &str) {
     let css = format!("#e-fields tr[data-field=\"{field}\"]");
-    c.find(Locator::Css(&css)).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css(&css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     until(
         c,
         "the row selected",
-        &format!("return document.querySelector('{}').classList.contains('sel')", css.replace('\'', "\\'")),
+        &format!(
+            "return document.querySelector('{}').classList.contains('sel')",
+            css.replace('\'', "\\'")
+        ),
     )
     .await;
     key(c, "#e-answer", keys).await;
@@ -187,7 +198,12 @@ async fn a_reviewer_corrects_confirms_and_marks_illegible_and_the_package_carrie
 
     let c = browser(&webdriver).await;
     c.goto(&server.url()).await.unwrap();
-    until(&c, "the first field", "return !document.getElementById('card').hidden").await;
+    until(
+        &c,
+        "the first field",
+        "return !document.getElementById('card').hidden",
+    )
+    .await;
     // Walk the queue to the name (PgDn), type it lower-case: the server says how it will be kept.
     let id = name["id"].as_str().unwrap();
     for _ in 0..50 {
@@ -217,7 +233,10 @@ async fn a_reviewer_corrects_confirms_and_marks_illegible_and_the_package_carrie
     .await;
     // The next field is shown at once, the name no longer.
     let shown = c
-        .execute("return document.getElementById('card').dataset.id || ''", vec![])
+        .execute(
+            "return document.getElementById('card').dataset.id || ''",
+            vec![],
+        )
         .await
         .unwrap();
     assert_ne!(shown, json!(id));
@@ -261,16 +280,30 @@ async fn a_reviewer_corrects_confirms_and_marks_illegible_and_the_package_carrie
 
     // Reload: all three kept.
     c.refresh().await.unwrap();
-    until(&c, "the entry view again", "return document.querySelectorAll('#e-fields tbody tr').length").await;
+    until(
+        &c,
+        "the entry view again",
+        "return document.querySelectorAll('#e-fields tbody tr').length",
+    )
+    .await;
     let named = row(&c, &name_field).await;
     assert_eq!(named["value"], json!(NEW_NAME), "{named}");
-    assert!(named["set_by"].as_str().unwrap().contains("Lan · Sửa"), "{named}");
+    assert!(
+        named["set_by"].as_str().unwrap().contains("Lan · Sửa"),
+        "{named}"
+    );
     let dated = row(&c, "ngayDangKy").await;
     assert_eq!(dated["value"], date_value);
-    assert!(dated["set_by"].as_str().unwrap().contains("Lan · Xác nhận"), "{dated}");
+    assert!(
+        dated["set_by"].as_str().unwrap().contains("Lan · Xác nhận"),
+        "{dated}"
+    );
     let gone = row(&c, &illegible_field).await;
     assert_eq!(gone["value"], json!("(trống)"), "{gone}");
-    assert!(gone["set_by"].as_str().unwrap().contains("Không đọc được"), "{gone}");
+    assert!(
+        gone["set_by"].as_str().unwrap().contains("Không đọc được"),
+        "{gone}"
+    );
     save_screenshot(&c, "review-entry.jpg").await;
 
     // Markup in a value is shown as its characters; no element is made of it.
@@ -280,7 +313,10 @@ async fn a_reviewer_corrects_confirms_and_marks_illegible_and_the_package_carrie
     let note = row(&c, "ghiChu").await;
     assert_eq!(note["value"], json!(MARKUP));
     let made = c
-        .execute("return document.querySelectorAll('img[src=\"x\"]').length", vec![])
+        .execute(
+            "return document.querySelectorAll('img[src=\"x\"]').length",
+            vec![],
+        )
         .await
         .unwrap();
     assert_eq!(made, json!(0));
@@ -335,7 +371,9 @@ async fn save_screenshot(c: &Client, name: &str) {
     }
     let png = c.screenshot().await.unwrap();
     let img = image::load_from_memory(&png).unwrap().to_rgb8();
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs")
+        .join(name);
     // A page image does not compress as a PNG: the entry view goes as JPEG.
     if name.ends_with(".jpg") {
         let mut bytes = Vec::new();

@@ -305,32 +305,30 @@ pub fn queue(
         findings: BTreeMap::new(),
         fields: BTreeMap::new(),
     };
-    let push = |view: &mut QueueView,
-                group: Option<(Group, &str, &str)>,
-                codes: Vec<String>,
-                item| {
-        for c in &codes {
-            *view.findings.entry(c.clone()).or_default() += 1;
-        }
-        if let Some((g, field, label)) = group {
-            *view.groups.entry(g.as_str().to_string()).or_default() += 1;
-            if filter.group.is_some_and(|want| want != g) {
-                return;
+    let push =
+        |view: &mut QueueView, group: Option<(Group, &str, &str)>, codes: Vec<String>, item| {
+            for c in &codes {
+                *view.findings.entry(c.clone()).or_default() += 1;
             }
-            let count = view.fields.entry(field.to_string()).or_default();
-            count.count += 1;
-            if count.label.is_empty() {
-                count.label = label.to_string();
+            if let Some((g, field, label)) = group {
+                *view.groups.entry(g.as_str().to_string()).or_default() += 1;
+                if filter.group.is_some_and(|want| want != g) {
+                    return;
+                }
+                let count = view.fields.entry(field.to_string()).or_default();
+                count.count += 1;
+                if count.label.is_empty() {
+                    count.label = label.to_string();
+                }
+                if filter.field.as_deref().is_some_and(|want| want != field) {
+                    return;
+                }
             }
-            if filter.field.as_deref().is_some_and(|want| want != field) {
-                return;
+            view.total += 1;
+            if view.items.len() < filter.limit {
+                view.items.push(item);
             }
-        }
-        view.total += 1;
-        if view.items.len() < filter.limit {
-            view.items.push(item);
-        }
-    };
+        };
     match mode {
         Mode::Review | Mode::Keying | Mode::Arbitration => {
             for item in &session.queue.fields {
