@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages sohoa needs (idempotent: only what is missing) and fetches the
+# Installs the Debian packages sohoa needs (idempotent: only what is missing; headless Chromium
+# and its driver for the review page's browser test) and fetches the
 # "best" Vietnamese Tesseract model into ./tessdata. Used by setup.sh and test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,7 @@ packages=(
   tesseract-ocr tesseract-ocr-vie libtesseract-dev libleptonica-dev clang pkg-config
   poppler-utils curl ca-certificates
   fonts-dejavu-core fonts-dejavu-extra fonts-freefont-ttf
+  chromium chromium-driver
 )
 missing=()
 for p in "${packages[@]}"; do

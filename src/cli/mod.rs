@@ -23,7 +23,8 @@ pub enum Exit {
     Ok = 0,
     /// The command could not do its work (unreadable input folder, bad schemas, disk full...).
     Fatal = 1,
-    /// Bad usage: unknown option, missing argument (clap's own code).
+    /// Bad usage: unknown option, missing argument (clap's own code); or a file given to apply
+    /// was refused as a whole (a filled review queue with a bad row: nothing of it applied).
     Usage = 2,
     /// The run finished but some pages or books failed; see the report. For `check`: the
     /// workbook has errors or cells to review.

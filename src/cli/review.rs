@@ -8,12 +8,17 @@
 //! sohoa review out --reviewer Minh --role keyer --double --pass 1   # blind keying, pass 1
 //! sohoa review out --reviewer Hòa --role arbiter --double --listen 127.0.0.1:8800
 //! sohoa review out --reviewer Tâm --role clerk                      # possible duplicates
+//! sohoa review out --export-queue queue.xlsx                        # the queue for Excel
+//! sohoa review out --import queue.xlsx --reviewer "Nguyễn Thị Lan"  # apply a filled one
 //! ```
 //! Every decision is in `OUT/journal.sqlite` before the page hears it was taken; `sohoa package`
-//! and the other outputs are rebuilt from the page results and that journal.
+//! and the other outputs are rebuilt from the page results and that journal (the review page
+//! writes records, import files and report again whenever its requests pause, and when it
+//! stops; an import does when it is applied). The page and its API: docs/review.md.
 
 use super::config::{batch_steps, CommonArgs};
 use super::Exit;
+use crate::review::excel::{self, QueueFileError};
 use crate::review::server::{self, Role, ServerConfig};
 use crate::review::session::Session;
 use crate::schema::Schemas;
@@ -45,6 +50,12 @@ pub struct ReviewArgs {
     /// Keying pass with --double (1 or 2); chosen in the page when not given.
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub pass: Option<u8>,
+    /// Write the review queue to this file (.xlsx or .csv) for keying in Excel, and stop.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["import", "listen", "double", "pass"])]
+    pub export_queue: Option<PathBuf>,
+    /// Apply a filled queue file (.xlsx or .csv): all of its rows, or none if one is wrong.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["listen", "double", "pass"])]
+    pub import: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -60,25 +71,109 @@ fn parse_listen(s: &str) -> Result<SocketAddr, String> {
 }
 
 pub fn execute(args: ReviewArgs) -> anyhow::Result<Exit> {
+    if let Some(file) = &args.export_queue {
+        return export(&args, file);
+    }
+    if let Some(file) = &args.import {
+        return import(&args, file);
+    }
     serve(args)
 }
 
-/// The review page (the default mode).
-fn serve(args: ReviewArgs) -> anyhow::Result<Exit> {
-    let reviewer = args
+fn reviewer(args: &ReviewArgs) -> anyhow::Result<String> {
+    Ok(args
         .reviewer
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .context("say who reviews: --reviewer NAME (recorded with every decision)")?
-        .to_string();
+        .to_string())
+}
+
+fn open_session(args: &ReviewArgs) -> anyhow::Result<Session> {
+    let schemas = Schemas::load(&Schemas::locate(args.common.schemas.as_deref()))?;
+    let steps = batch_steps(&args.common, &args.out)?;
+    Session::open(&args.out, schemas, steps)
+        .with_context(|| format!("{}: cannot open the run for review", args.out.display()))
+}
+
+/// `--export-queue FILE`: the queue as a workbook (or CSV) to fill in.
+fn export(args: &ReviewArgs, file: &std::path::Path) -> anyhow::Result<Exit> {
+    let session = open_session(args)?;
+    let rows = excel::queue_rows(&session);
+    excel::write_queue(file, &rows)?;
+    if !args.common.quiet {
+        let fields = rows.iter().filter(|r| !r.field.is_empty()).count();
+        println!(
+            "{}: {fields} fields and {} whole entries to check; fill in `checked_value` and apply \
+             it with --import",
+            file.display(),
+            rows.len() - fields
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+/// `--import FILE`: a filled queue, applied all or none; the outputs are written again.
+fn import(args: &ReviewArgs, file: &std::path::Path) -> anyhow::Result<Exit> {
+    let who = reviewer(args)?;
+    let mut session = open_session(args)?;
+    let summary = match excel::import_queue(&mut session, file, &who) {
+        Ok(s) => s,
+        // The file, not sohoa, is at fault: said in the clerk's words, with its own exit code.
+        Err(e @ (QueueFileError::Row { .. } | QueueFileError::MissingColumn { .. })) => {
+            eprintln!("error: {e}");
+            return Ok(Exit::Usage);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let written = match crate::outdir::OutLock::acquire(&args.out, "sohoa review --import") {
+        Ok(_lock) => session.write_outputs().map(|_| true)?,
+        Err(e) => {
+            eprintln!(
+                "warning: the decisions are recorded, but the outputs were not written again \
+                 ({e}); `sohoa package` and the next review will"
+            );
+            false
+        }
+    };
+    if args.common.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else if !args.common.quiet {
+        println!(
+            "{}: {} rows; {} confirmed, {} corrected, {} illegible, {} whole entries, {} left \
+             empty",
+            file.display(),
+            summary.rows,
+            summary.confirmed,
+            summary.corrected,
+            summary.illegible,
+            summary.entries,
+            summary.left_alone
+        );
+        let c = session.counts();
+        println!(
+            "Left: {} fields to review, {} to key, {} entries to check{}",
+            c.fields_to_review,
+            c.fields_to_key,
+            c.entries_to_check,
+            if written {
+                "; records, import files and report written again"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+/// The review page (the default mode).
+fn serve(args: ReviewArgs) -> anyhow::Result<Exit> {
+    let reviewer = reviewer(&args)?;
     if args.pass.is_some() && !(args.double && args.role == Role::Keyer) {
         anyhow::bail!("--pass is for keyers in double keying: add --role keyer --double");
     }
-    let schemas = Schemas::load(&Schemas::locate(args.common.schemas.as_deref()))?;
-    let steps = batch_steps(&args.common, &args.out)?;
-    let session = Session::open(&args.out, schemas, steps)
-        .with_context(|| format!("{}: cannot open the run for review", args.out.display()))?;
+    let session = open_session(&args)?;
     let config = ServerConfig {
         double: args.double,
         pass: args.pass,

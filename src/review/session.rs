@@ -488,6 +488,34 @@ impl Session {
         Ok(recorded)
     }
 
+    /// Writes the run's outputs again (records, import files, `report.json`) from the page
+    /// results and the journal as they stand, as `sohoa run` would have written them; nothing
+    /// is read again. The report keeps the run's OCR model and reading times.
+    pub fn write_outputs(&self) -> Result<crate::emit::report::Report, SessionError> {
+        let earlier: Option<crate::emit::report::Report> =
+            std::fs::read(self.out.join("report.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok());
+        let throughput = earlier.as_ref().map(|r| &r.throughput);
+        let stats = crate::pipeline::BatchStats {
+            reused_pages: self.stored.len(),
+            seconds: throughput.map_or(0.0, |t| t.seconds),
+            ..Default::default()
+        };
+        let outputs = crate::emit::Outputs {
+            out: &self.out,
+            schemas: &self.schemas,
+            scan: &self.scan,
+            steps: &self.steps,
+        };
+        Ok(outputs.write(
+            &self.stored,
+            &stats,
+            throughput.map_or(1, |t| t.jobs),
+            earlier.as_ref().map_or("", |r| r.ocr_model.as_str()),
+        )?)
+    }
+
     /// Everything about one entry.
     pub fn entry_view(&self, page: &PageKey, index: u32) -> Option<EntryView> {
         let result = self

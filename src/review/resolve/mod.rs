@@ -155,6 +155,8 @@ pub struct KeyingStats {
     /// Fields keyed twice (blind), and how many of them the two keyers disagreed on.
     pub double_keyed: usize,
     pub disagreements: usize,
+    /// `disagreements / double_keyed`, when any field was keyed twice.
+    pub disagreement_rate: Option<f64>,
     /// Disagreements no third vote (the reading, an arbiter) has settled yet.
     pub unresolved: usize,
 }
@@ -449,6 +451,9 @@ fn keying_stats(decisions: &Decisions) -> KeyingStats {
                 }
             }
         }
+    }
+    if stats.double_keyed > 0 {
+        stats.disagreement_rate = Some(stats.disagreements as f64 / stats.double_keyed as f64);
     }
     stats
 }

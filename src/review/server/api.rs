@@ -9,6 +9,7 @@ use crate::page::{BBox, PageKey};
 use crate::review::queue::Group;
 use crate::review::session::{DecideError, DecisionRequest, Session};
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -204,14 +205,15 @@ async fn queue(State(app): State<Arc<App>>, Query(q): Query<HashMap<String, Stri
         book: nonempty("book"),
         status: nonempty("status"),
         finding: nonempty("finding"),
+        field: nonempty("field"),
         group,
         limit: number(&q, "limit")?
             .map_or(DEFAULT_LIMIT, |l| l as usize)
             .min(2000),
     };
-    let role = app.config.role;
+    let (role, double) = (app.config.role, app.config.double);
     app.session
-        .with(move |s| Ok(ok(&views::queue(s, role, mode, pass, &filter))))
+        .with(move |s| Ok(ok(&views::queue(s, role, mode, pass, double, &filter))))
         .await
 }
 
@@ -424,8 +426,17 @@ async fn crop(
 /// Writes must say they are JSON: a plain form or text post from elsewhere is no decision.
 fn json_body<T: for<'de> Deserialize<'de>>(
     headers: &HeaderMap,
-    body: &Bytes,
+    body: &Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
+    // A body over the limit (or cut short) is answered in JSON like every other refusal.
+    let body = body.as_ref().map_err(|e| {
+        ApiError::new(
+            e.status(),
+            "bad_request",
+            format!("Yêu cầu không hợp lệ, không ghi nhận gì: {}", e.body_text()),
+            format!("Malformed request, nothing was recorded: {}", e.body_text()),
+        )
+    })?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|c| c.to_str().ok())
@@ -454,7 +465,11 @@ fn allowed_action(role: Role, kind: ActionKind) -> bool {
     }
 }
 
-async fn decide(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> ApiResult {
+async fn decide(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
     let mut req: DecisionRequest = json_body(&headers, &body)?;
     let kind = ActionKind::parse(&req.action)
         .ok_or_else(|| ApiError::bad_request(format!("\"{}\" is no action", req.action)))?;
@@ -496,7 +511,11 @@ struct UndoRequest {
     ms: Option<u64>,
 }
 
-async fn undo(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> ApiResult {
+async fn undo(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
     let u: UndoRequest = json_body(&headers, &body)?;
     let app2 = app.clone();
     app.session
@@ -672,7 +691,11 @@ fn action_en(k: ActionKind) -> &'static str {
 
 /// Normalises a typed value as a decision would, without recording it: the page shows the
 /// value as it will be kept, or why it is refused, while the person types.
-async fn check(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> ApiResult {
+async fn check(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult {
     let mut req: DecisionRequest = json_body(&headers, &body)?;
     if !matches!(req.action.as_str(), "correct" | "keyed") {
         return Err(ApiError::bad_request(

@@ -134,15 +134,52 @@ impl SessionHandle {
     }
 }
 
+/// How long the session waits without a request before it writes the run's outputs again.
+const IDLE_BEFORE_WRITING: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Runs jobs on the session until every sender is gone. A job that panics is answered as an
 /// internal error (its sender is dropped) and the session is rebuilt from the journal, which
-/// holds only committed actions.
+/// holds only committed actions. When requests pause, and when the server stops, the run's
+/// outputs (records, import files, report) are written again if the journal moved on since
+/// they last were.
 fn run_session(mut session: Session, jobs: mpsc::Receiver<Job>) {
-    for job in jobs {
-        let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut session)));
-        if done.is_err() {
-            let _ = session.refresh();
+    // Unknown at the start (a server killed earlier may have left them behind): written at the
+    // first pause if the journal holds anything.
+    let mut written: Option<i64> = None;
+    loop {
+        match jobs.recv_timeout(IDLE_BEFORE_WRITING) {
+            Ok(job) => {
+                let done =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut session)));
+                if done.is_err() {
+                    let _ = session.refresh();
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let _ = session.refresh_if_changed();
+                write_outputs_if_moved(&session, &mut written);
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                let _ = session.refresh_if_changed();
+                write_outputs_if_moved(&session, &mut written);
+                return;
+            }
         }
+    }
+}
+
+fn write_outputs_if_moved(session: &Session, written: &mut Option<i64>) {
+    let last = session.actions.last().map(|a| a.id);
+    if last == *written {
+        return;
+    }
+    // Another command writing the folder (a run, a package) goes first; tried again later.
+    let Ok(_lock) = crate::outdir::OutLock::acquire(&session.out, "sohoa review") else {
+        return;
+    };
+    match session.write_outputs() {
+        Ok(_) => *written = last,
+        Err(e) => eprintln!("warning: the outputs could not be written again: {e}"),
     }
 }
 

@@ -58,8 +58,17 @@ pub struct Filter {
     pub book: Option<String>,
     pub status: Option<String>,
     pub finding: Option<String>,
+    /// One field (template key).
+    pub field: Option<String>,
     pub group: Option<Group>,
     pub limit: usize,
+}
+
+/// A field of the queue's items, for the field filter.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FieldCount {
+    pub label: String,
+    pub count: usize,
 }
 
 /// Where the page shows a field: its box with some context, on the upright page.
@@ -134,6 +143,8 @@ pub struct EntryItemView {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub others: Vec<String>,
     pub crop: Option<Crop>,
+    /// The latest decision on the whole entry (to name when confirming or rejecting it).
+    pub latest: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -153,6 +164,8 @@ pub struct QueueView {
     pub groups: BTreeMap<String, usize>,
     /// Finding codes of the mode's items, with how many items carry each.
     pub findings: BTreeMap<String, usize>,
+    /// Fields of the mode's items (template key), with the form's label and how many.
+    pub fields: BTreeMap<String, FieldCount>,
 }
 
 /// The journal reduced per target, track and pass: what is in force (undos applied) and the
@@ -273,8 +286,16 @@ fn matches_common(filter: &Filter, book: &str, status: &str, codes: &[&str]) -> 
             .is_none_or(|code| codes.contains(&code))
 }
 
-/// A queue for a role, filtered.
-pub fn queue(session: &Session, role: Role, mode: Mode, pass: u8, filter: &Filter) -> QueueView {
+/// A queue for a role, filtered. Counts per group, finding and field are taken before the
+/// filter of their own kind, so that the page can offer the other choices with their counts.
+pub fn queue(
+    session: &Session,
+    role: Role,
+    mode: Mode,
+    pass: u8,
+    double: bool,
+    filter: &Filter,
+) -> QueueView {
     let latest = Latest::new(&session.actions);
     let mut view = QueueView {
         mode,
@@ -282,30 +303,42 @@ pub fn queue(session: &Session, role: Role, mode: Mode, pass: u8, filter: &Filte
         items: Vec::new(),
         groups: BTreeMap::new(),
         findings: BTreeMap::new(),
+        fields: BTreeMap::new(),
     };
-    let push = |view: &mut QueueView, group: Option<Group>, codes: Vec<String>, item| {
-        for c in &codes {
-            *view.findings.entry(c.clone()).or_default() += 1;
-        }
-        if let Some(g) = group {
-            *view.groups.entry(g.as_str().to_string()).or_default() += 1;
-            if filter.group.is_some_and(|want| want != g) {
-                return;
+    let push =
+        |view: &mut QueueView, group: Option<(Group, &str, &str)>, codes: Vec<String>, item| {
+            for c in &codes {
+                *view.findings.entry(c.clone()).or_default() += 1;
             }
-        }
-        view.total += 1;
-        if view.items.len() < filter.limit {
-            view.items.push(item);
-        }
-    };
+            if let Some((g, field, label)) = group {
+                *view.groups.entry(g.as_str().to_string()).or_default() += 1;
+                if filter.group.is_some_and(|want| want != g) {
+                    return;
+                }
+                let count = view.fields.entry(field.to_string()).or_default();
+                count.count += 1;
+                if count.label.is_empty() {
+                    count.label = label.to_string();
+                }
+                if filter.field.as_deref().is_some_and(|want| want != field) {
+                    return;
+                }
+            }
+            view.total += 1;
+            if view.items.len() < filter.limit {
+                view.items.push(item);
+            }
+        };
     match mode {
         Mode::Review | Mode::Keying | Mode::Arbitration => {
             for item in &session.queue.fields {
                 let disagree = item.findings.iter().any(|f| f.code == CODE_KEYING_DISAGREE);
                 let wanted = match mode {
                     Mode::Review => !item.keying,
+                    // In blind double keying every doubtful field is keyed twice (the reading
+                    // is the third vote); else only the fields nothing usable was read for.
                     Mode::Keying => {
-                        item.keying
+                        (item.keying || double)
                             && !disagree
                             && latest.in_force(&item.target, Track::Keying, pass).is_none()
                     }
@@ -322,7 +355,7 @@ pub fn queue(session: &Session, role: Role, mode: Mode, pass: u8, filter: &Filte
                 let v = field_item(session, &latest, item, role, mode, pass);
                 push(
                     &mut view,
-                    Some(item.group),
+                    Some((item.group, item.target.field.as_str(), item.label.as_str())),
                     codes,
                     ItemView::Field(Box::new(v)),
                 );
@@ -371,6 +404,11 @@ pub fn queue(session: &Session, role: Role, mode: Mode, pass: u8, filter: &Filte
                     findings: findings_view(&owned, &page, item.target.entry, &latest),
                     others,
                     crop: entry_crop(rebuilt_entry(session, &item.target)),
+                    latest: latest.latest(
+                        &entry_target(&page, item.target.entry, ""),
+                        Track::Entry,
+                        0,
+                    ),
                 };
                 let codes = codes.into_iter().map(String::from).collect();
                 push(&mut view, None, codes, ItemView::Entry(v));
