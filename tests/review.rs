@@ -708,3 +708,126 @@ fn the_excel_queue_goes_out_and_comes_back_all_or_nothing() {
     );
     assert_eq!(journal_actions(&run.out).len(), rows.len());
 }
+
+/// A registry of 400 other people and one record that may be the entry's person: the same
+/// parents, a name spelled without its marks, another birth date (siblings or a slip? a person
+/// decides).
+fn registry_with_possible_duplicate(run: &RunCopy, entry: &BTreeMap<String, String>) {
+    let keys = [
+        "nksHoTen",
+        "nksNgaySinh",
+        "nksGioiTinh",
+        "nksNoiSinh",
+        "nksDanToc",
+        "meHoTen",
+        "chaHoTen",
+    ];
+    let family = [
+        "Nguyễn", "Trần", "Lê", "Phạm", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô",
+    ];
+    let middle = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh"];
+    let given = [
+        "An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hoa", "Khánh", "Lan", "Linh", "Mai",
+        "Nam", "Phúc", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Yến",
+    ];
+    let name = |n: usize| {
+        format!(
+            "{} {} {}",
+            family[n % family.len()],
+            middle[(n / 9) % middle.len()],
+            given[(n / 63) % given.len()]
+        )
+    };
+    let path = run.dir.path().join("registry.csv");
+    let mut w = csv::Writer::from_path(&path).unwrap();
+    w.write_record(keys).unwrap();
+    for n in 0..400usize {
+        let born = format!("{:02}.{:02}.{}", 1 + n % 28, 1 + n % 12, 2005 + n % 12);
+        let sex = if n % 2 == 0 { "1" } else { "2" };
+        w.write_record([
+            name(n * 7 + 1).as_str(),
+            &born,
+            sex,
+            "Trạm y tế xã",
+            "Kinh",
+            &name(n * 11 + 5),
+            &name(n * 13 + 3),
+        ])
+        .unwrap();
+    }
+    let full = &entry["nksHoTen"];
+    let (head, last) = full.rsplit_once(' ').unwrap();
+    let unmarked = sohoa::text::title_case(&sohoa::text::fold(last));
+    let mut row: Vec<String> = keys
+        .iter()
+        .map(|k| entry.get(*k).cloned().unwrap_or_default())
+        .collect();
+    row[0] = format!("{head} {unmarked}");
+    row[1] = "03.11.2009".into();
+    w.write_record(&row).unwrap();
+    w.flush().unwrap();
+    let manifest = run.out.join("run.json");
+    let mut m: Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    m["existing"] = json!([path]);
+    std::fs::write(&manifest, m.to_string()).unwrap();
+}
+
+#[test]
+fn a_clerk_decides_a_possible_duplicate_first_and_then_sees_why() {
+    let run = copy_run();
+    let truth = truth();
+    let (key, entry) = truth.iter().nth(1).unwrap();
+    registry_with_possible_duplicate(&run, entry);
+    let clerk = Server::start(&run.out, &["--reviewer", "Tâm", "--role", "clerk"]);
+    let pairs = queue(&clerk, "mode=duplicates");
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    let item = &pairs[0];
+    assert_eq!(target_of(item).2, key.2, "{item}");
+    // Before the decision: the two records side by side, no explanation, no finding message
+    // (it holds the explanation).
+    assert_eq!(item["findings"], json!([]));
+    let path = format!("/api/pairs/{}/{}/{}", key.0, key.1, key.2);
+    let before = clerk.get(&path).json();
+    assert!(before["explanation"].is_null() && before["explanation_text"].is_null());
+    let other = &before["others"][0];
+    assert_eq!(other["kind"], "registry");
+    assert_eq!(other["found"], true);
+    let born = other["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["field"] == "nksNgaySinh")
+        .unwrap();
+    assert_eq!(born["other_value"], "03.11.2009");
+    // A clerk decides nothing else.
+    let r = clerk.post(
+        "/api/decisions",
+        &json!({"book_id": key.0, "page": key.1, "entry": key.2, "field": "nksHoTen",
+            "action": "confirm"}),
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
+    let r = clerk.post(
+        "/api/decisions",
+        &json!({"book_id": key.0, "page": key.1, "entry": key.2, "field": "",
+            "action": "distinct", "value": other["name"], "supersedes": before["latest"]}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // Then the explanation: each field's level and weight, from the prior to the total.
+    let after = clerk.get(&path).json();
+    assert_eq!(after["decided"]["kind"], "distinct");
+    let x = &after["explanation"];
+    let fields = x["fields"].as_array().unwrap();
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["field"] == "nksNgaySinh" && f["level"] == "different"),
+        "{x}"
+    );
+    let sum = x["prior"].as_f64().unwrap()
+        + fields
+            .iter()
+            .map(|f| f["bits"].as_f64().unwrap())
+            .sum::<f64>();
+    assert!((sum - x["total"].as_f64().unwrap()).abs() < 0.5, "{x}");
+    assert!(queue(&clerk, "mode=duplicates").is_empty());
+}

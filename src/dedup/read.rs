@@ -241,13 +241,16 @@ pub fn read_headers(path: &Path) -> Result<Vec<String>, ReadError> {
     Ok(headers.iter().map(str::to_string).collect())
 }
 
+/// Cells of data rows by their 1-based number.
+pub type RowsByNumber = std::collections::BTreeMap<usize, Vec<String>>;
+
 /// The header row and the cells of the data rows `wanted` (1-based, numbered as [`read_into`]
 /// numbers them, so as the findings name them: "registry.csv row 12"), read in one pass: what
 /// the clerical review shows of a registry record beside an entry.
 pub fn read_rows(
     path: &Path,
     wanted: &std::collections::BTreeSet<usize>,
-) -> Result<(Vec<String>, std::collections::BTreeMap<usize, Vec<String>>), ReadError> {
+) -> Result<(Vec<String>, RowsByNumber), ReadError> {
     let mut found = std::collections::BTreeMap::new();
     let last = wanted.iter().next_back().copied().unwrap_or(0);
     if is_xlsx(path) {

@@ -5,6 +5,7 @@
 
 use super::views::{entry_target, Latest};
 use crate::dedup::explain::Explanation;
+use crate::dedup::read::RowsByNumber;
 use crate::dedup::step::{possible_pair, CODE_POSSIBLE};
 use crate::journal::Track;
 use crate::page::PageKey;
@@ -36,7 +37,7 @@ fn entry_ref(other: &str) -> Option<(PageKey, u32)> {
 /// Registry rows read for clerical review, per file: its headers and the rows asked for.
 #[derive(Default)]
 pub struct RowCache {
-    files: HashMap<PathBuf, (Vec<String>, BTreeMap<usize, Vec<String>>)>,
+    files: HashMap<PathBuf, (Vec<String>, RowsByNumber)>,
 }
 
 /// One field of the pair.

@@ -511,3 +511,70 @@ pub fn entry_target(page: &PageKey, entry: u32, field: &str) -> Target {
         field: field.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{ActionKind, NewAction};
+
+    fn action(id: i64, kind: ActionKind, pass: u8, value: &str) -> Action {
+        Action {
+            id,
+            at: format!("2026-12-03T09:00:{id:02}Z"),
+            action: NewAction {
+                target: Target {
+                    book_id: "b".into(),
+                    page: 1,
+                    entry: 1,
+                    field: "nksHoTen".into(),
+                },
+                track: if kind == ActionKind::Keyed {
+                    Track::Keying
+                } else {
+                    Track::Review
+                },
+                kind,
+                who: "Lan".into(),
+                role: "reviewer".into(),
+                value_read: "Lê Văn A".into(),
+                value: value.into(),
+                pass,
+                reason: String::new(),
+                source: "web".into(),
+                supersedes: None,
+                ms: None,
+            },
+        }
+    }
+
+    #[test]
+    fn an_undo_takes_back_the_latest_action_standing_and_is_itself_the_latest() {
+        let mut undo = action(3, ActionKind::Undo, 0, "");
+        undo.action.supersedes = Some(2);
+        let actions = [
+            action(1, ActionKind::Confirm, 0, "Lê Văn A"),
+            action(2, ActionKind::Correct, 0, "Lê Văn Á"),
+            undo,
+            // Keying passes are histories of their own.
+            action(4, ActionKind::Keyed, 1, "Lê Văn B"),
+        ];
+        let latest = Latest::new(&actions);
+        let t = &actions[0].action.target;
+        assert_eq!(latest.latest(t, Track::Review, 0), Some(3));
+        assert_eq!(latest.in_force(t, Track::Review, 0).map(|a| a.id), Some(1));
+        assert_eq!(latest.in_force(t, Track::Keying, 1).map(|a| a.id), Some(4));
+        assert!(latest.in_force(t, Track::Keying, 2).is_none());
+    }
+
+    #[test]
+    fn each_role_works_on_its_own_queues() {
+        assert_eq!(Mode::allowed(Role::Keyer, true), [Mode::Keying]);
+        assert_eq!(Mode::allowed(Role::Arbiter, true), [Mode::Arbitration]);
+        assert!(!Mode::allowed(Role::Reviewer, true).contains(&Mode::Keying));
+        assert!(Mode::allowed(Role::Reviewer, false).contains(&Mode::Keying));
+        for m in ["review", "keying", "arbitration", "entries", "duplicates"] {
+            assert!(Mode::parse(m).is_some());
+        }
+        assert!(Mode::parse("everything").is_none());
+    }
+}

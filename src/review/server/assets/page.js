@@ -630,13 +630,15 @@ async function reloadEntry() {
 // A field still in doubt: a finding names it and no person has decided on it.
 function inDoubt(f) { return f.findings.length > 0 && !f.set_by; }
 
+// The next field in doubt from `from`; with none left, the first field read from the page.
 function firstDoubt(from) {
   const fields = S.entry.fields;
   for (let k = 0; k < fields.length; k++) {
     const n = (from + k) % fields.length;
     if (inDoubt(fields[n])) return n;
   }
-  return 0;
+  const read = fields.findIndex((f) => f.bbox && f.bbox.w > 0);
+  return read >= 0 ? read : 0;
 }
 
 function renderEntry() {
@@ -651,6 +653,15 @@ function renderEntry() {
   clear(boxes);
   const W = v.image_width || v.width || 1;
   const H = v.image_height || v.height || 1;
+  if (v.bbox && v.bbox.w > 0) {
+    // The entry's own region, so that the page opens where the entry is.
+    const region = el('div', { class: 'entry-region' });
+    region.style.left = (v.bbox.x / W * 100) + '%';
+    region.style.top = (v.bbox.y / H * 100) + '%';
+    region.style.width = (v.bbox.w / W * 100) + '%';
+    region.style.height = (v.bbox.h / H * 100) + '%';
+    boxes.append(region);
+  }
   v.fields.forEach((f, n) => {
     const doubt = inDoubt(f);
     const valueCell = el('td', { class: 'value' + (f.value === '' ? ' empty' : ''), text: f.value === '' ? '(trống)' : f.value });
@@ -707,7 +718,7 @@ function renderEntry() {
     hist.append(li);
   }
   S.entryShownAt = Date.now();
-  const selBox = boxes.querySelector('div.sel');
+  const selBox = boxes.querySelector('div.sel') || boxes.querySelector('div.entry-region');
   if (selBox) selBox.scrollIntoView({ block: 'center', inline: 'center' });
   const selRow = tbody.querySelector('tr.sel');
   if (selRow) selRow.scrollIntoView({ block: 'nearest' });
@@ -816,6 +827,7 @@ async function openPair(item) {
   }
   S.pairItem = item;
   banner('');
+  history.replaceState(null, '', '#pair/' + enc(item.book_id) + '/' + item.page + '/' + item.entry);
   showView('pair');
   renderPair();
 }
@@ -825,17 +837,34 @@ function renderPair() {
   $('p-title').textContent = placeText(p);
   const box = $('p-records');
   clear(box);
+  const onlyBox = $('p-only-rows');
+  clear(onlyBox);
+  let onlyCount = 0;
+  const head = (o) => el('thead', {}, el('tr', {}, el('th', { text: 'Trường' }), el('th', { text: 'Mục này' }), el('th', { text: o.name + (o.found ? '' : ' (không tìm thấy bản ghi)') })));
   for (const o of p.others) {
-    const table = el('table', { class: 'pair' });
-    table.append(el('thead', {}, el('tr', {}, el('th', { text: 'Trường' }), el('th', { text: 'Mục này' }), el('th', { text: o.name + (o.found ? '' : ' (không tìm thấy bản ghi)') }))));
+    // What both records hold, compared, above the decision; what only one holds, folded away.
+    const both = o.rows.filter((r) => r.entry_value !== '' && r.other_value !== '');
+    const one = o.rows.filter((r) => r.entry_value === '' || r.other_value === '');
+    const table = el('table', { class: 'pair' }, head(o));
     const body = el('tbody');
-    for (const r of o.rows) {
+    for (const r of both) {
       const same = r.entry_value.trim().toLowerCase() === r.other_value.trim().toLowerCase();
-      body.append(el('tr', { class: same ? 'same' : 'differ' }, el('td', { text: r.label }), el('td', { class: 'v', text: r.entry_value }), el('td', { class: 'v', text: r.other_value })));
+      body.append(el('tr', { class: same ? 'same' : 'differ', dataset: { field: r.field } }, el('td', { text: r.label }), el('td', { class: 'v', text: r.entry_value }), el('td', { class: 'v', text: r.other_value })));
     }
     table.append(body);
     box.append(table);
+    if (one.length) {
+      onlyCount += one.length;
+      const rest = el('table', { class: 'pair' }, head(o));
+      const restBody = el('tbody');
+      for (const r of one) {
+        restBody.append(el('tr', { class: 'only', dataset: { field: r.field } }, el('td', { text: r.label }), el('td', { class: 'v', text: r.entry_value }), el('td', { class: 'v', text: r.other_value })));
+      }
+      rest.append(restBody);
+      onlyBox.append(rest);
+    }
   }
+  $('p-only').hidden = onlyCount === 0;
   const d = $('p-decision');
   clear(d);
   const first = p.others[0];
@@ -897,7 +926,8 @@ function renderExplanation(p) {
   $('p-summary').textContent = 'Tổng ' + x.total.toFixed(1) + ' bit → xác suất cùng một người ' + x.probability +
     (x.capped ? ' · bị giới hạn: ' + x.capped : '');
   const labels = {};
-  for (const o of p.others) for (const r of o.rows) labels[r.field] = r.label;
+  // The form's label without the section it belongs to (all are about the same two people).
+  for (const o of p.others) for (const r of o.rows) labels[r.field] = r.label.replace(/\s*\([^)]*\)$/, '');
   const steps = [{ name: 'Tiên nghiệm (mọi cặp)', notes: [], from: 0, to: x.prior, cls: x.prior >= 0 ? 'up' : 'down', bits: x.prior }];
   let cur = x.prior;
   for (const f of x.fields) {
@@ -988,13 +1018,18 @@ function pairKey(ev, key) {
 
 // An address naming an entry (#entry/BOOK/PAGE/ENTRY) opens it.
 function entryInHash() {
-  const m = /^#entry\/([^/]+)\/(\d+)\/(\d+)$/.exec(location.hash);
-  return m ? [decodeURIComponent(m[1]), Number(m[2]), Number(m[3])] : null;
+  const m = /^#(entry|pair)\/([^/]+)\/(\d+)\/(\d+)$/.exec(location.hash);
+  return m ? [decodeURIComponent(m[2]), Number(m[3]), Number(m[4]), m[1]] : null;
+}
+
+function openFromHash(e) {
+  if (e[3] === 'pair') return openPair({ book_id: e[0], page: e[1], entry: e[2], id: e[0] + ':' + e[1] + ':' + e[2] });
+  return openEntry(e[0], e[1], e[2], '');
 }
 
 window.addEventListener('hashchange', () => {
   const e = entryInHash();
-  if (e && S.summary && S.summary.role !== 'keyer') openEntry(e[0], e[1], e[2], '');
+  if (e && S.summary && S.summary.role !== 'keyer') openFromHash(e);
 });
 
 window.addEventListener('resize', () => { if (S.view === 'entry') applyZoom(); });
@@ -1008,7 +1043,7 @@ window.addEventListener('resize', () => { if (S.view === 'entry') applyZoom(); }
   }
   const e = entryInHash();
   if (e && S.summary.role !== 'keyer') {
-    await openEntry(e[0], e[1], e[2], '');
+    await openFromHash(e);
     return;
   }
   showView('queue');
