@@ -253,11 +253,14 @@ pub fn run_batch(
 }
 
 /// The batch-wide checks a run applies before writing outputs, in order (`package` applies the
-/// same ones): checks across each book, then duplicates against the registry when `--existing`
+/// same ones): each book's form and the labels no field took, checks across each book, then
+/// duplicates against the registry when `--existing`
 /// names registry files.
 pub fn batch_steps(args: &CommonArgs) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
-    let mut steps: Vec<Box<dyn crate::emit::BatchStep>> =
-        vec![Box::new(crate::bookcheck::BookChecks)];
+    let mut steps: Vec<Box<dyn crate::emit::BatchStep>> = vec![
+        Box::new(crate::extract::forms::BookForms),
+        Box::new(crate::bookcheck::BookChecks),
+    ];
     if !args.existing.is_empty() {
         let schemas_dir = Schemas::locate(args.schemas.as_deref());
         let config = crate::dedup::step::config_for(

@@ -5,7 +5,7 @@
 //! colon, only a close match of a long label counts, so that value words are not mistaken for
 //! labels.
 
-use super::lexicon::Lexicon;
+use super::lexicon::{LabelRef, Lexicon};
 use crate::page::{BBox, OcrLine};
 use crate::text::fold_compact;
 
@@ -25,6 +25,13 @@ pub struct LayoutParams {
     pub misread_colon_similarity: f32,
     /// Shortest label (folded letters) believed with a misread colon.
     pub misread_colon_label_chars: usize,
+    /// An edition's wording matched at least this well is taken over a reading of the
+    /// label's words; below it, a reading of the words that fits well wins (a wording no
+    /// edition holds, such as "Họ và tên người được khai sanh", is close in letters to
+    /// an edition's "Họ và tên người đi khai sinh" and means another person).
+    pub sure_wording_similarity: f32,
+    /// Longest label a colon ends that no field takes, in words, for the report.
+    pub unknown_label_words: usize,
 }
 
 impl Default for LayoutParams {
@@ -36,6 +43,8 @@ impl Default for LayoutParams {
             max_label_words: 10,
             misread_colon_similarity: 0.86,
             misread_colon_label_chars: 6,
+            sure_wording_similarity: 0.92,
+            unknown_label_words: 6,
         }
     }
 }
@@ -60,7 +69,7 @@ pub struct Token {
 /// A label found on a line: tokens `start..end` of the line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabelHit {
-    pub label: usize,
+    pub label: LabelRef,
     pub similarity: f32,
     pub start: usize,
     pub end: usize,
@@ -180,6 +189,92 @@ fn span_compact(tokens: &[Token]) -> String {
     tokens.iter().map(|t| t.compact.as_str()).collect()
 }
 
+/// The best reading by meaning of a span of label words ending at token `j` (before a colon):
+/// the words before it that may belong to a label (vocabulary words, no figures), every
+/// suffix of them tried, the longer preferred at equal fit.
+fn label_by_meaning(
+    tokens: &[Token],
+    taken: &[bool],
+    j: usize,
+    lexicon: &Lexicon,
+    params: &LayoutParams,
+) -> Option<LabelHit> {
+    let meaning = lexicon.meaning.as_ref()?;
+    let mut first = j + 1;
+    while first > 0
+        && j + 1 - first < params.max_label_words
+        && !taken[first - 1]
+        && meaning.is_label_word(&tokens[first - 1].text)
+    {
+        first -= 1;
+    }
+    let mut best: Option<(LabelHit, f32)> = None;
+    for start in first..=j {
+        let text: Vec<&str> = tokens[start..=j].iter().map(|t| t.text.as_str()).collect();
+        let text = text.join(" ");
+        let Some(reading) = meaning.read(&text) else {
+            continue;
+        };
+        let compact = span_compact(&tokens[start..=j]);
+        // Short labels ("Số", "Tên") only where a line opens with them, as for editions'.
+        if compact.chars().count() <= params.short_label_chars && start != 0 {
+            continue;
+        }
+        let score = reading.score.powi(4) * (compact.len() as f32).sqrt();
+        if best.as_ref().is_none_or(|(_, b)| score > *b) {
+            let form = lexicon.form_of_reading(&text, &reading);
+            best = Some((
+                LabelHit {
+                    label: LabelRef::Meaning(Box::new(form)),
+                    similarity: reading.score,
+                    start,
+                    end: j + 1,
+                    bbox: BBox::union_all(tokens[start..=j].iter().map(|t| &t.bbox)),
+                },
+                score,
+            ));
+        }
+    }
+    best.map(|(hit, _)| hit)
+}
+
+/// Where a label no field took would start, ending at token `j` before a colon: words of
+/// letters only, written as labels are ("Nghề nghiệp", "Tôn giáo": a capital, then lower
+/// case), at most `most` words. `None` when the words before the colon do not look like a
+/// label (figures, a value in capitals, a lone short word).
+fn label_like_start(tokens: &[Token], taken: &[bool], j: usize, most: usize) -> Option<usize> {
+    let letters = |t: &Token| !t.text.is_empty() && t.text.chars().all(|c| c.is_alphabetic());
+    let mut start = j + 1;
+    while start > 0 && j + 1 - start < most && !taken[start - 1] && letters(&tokens[start - 1]) {
+        start -= 1;
+        let capital = tokens[start]
+            .text
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        if capital {
+            // The label's first word; a word in capitals throughout is a value's.
+            let shouted = tokens[start]
+                .text
+                .chars()
+                .filter(|c| c.is_uppercase())
+                .count()
+                > 1;
+            if shouted {
+                return None;
+            }
+            let rest_lower = tokens[start + 1..=j]
+                .iter()
+                .all(|t| t.text.chars().next().is_some_and(char::is_lowercase));
+            let compact = span_compact(&tokens[start..=j]);
+            return (rest_lower && compact.chars().count() >= 4).then_some(start);
+        }
+    }
+    // Lower-case words opening the line ("nghề nghiệp:").
+    (start == 0 && start <= j && span_compact(&tokens[start..=j]).chars().count() >= 4)
+        .then_some(start)
+}
+
 /// Finds the labels on a line.
 pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> LaidOutLine {
     let tokens = tokenize(line);
@@ -249,12 +344,37 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 if score > best_score {
                     best_score = score;
                     best = Some(LabelHit {
-                        label,
+                        label: LabelRef::Form(label),
                         similarity: sim,
                         start,
                         end: j + 1,
                         bbox: BBox::union_all(tokens[start..=j].iter().map(|t| &t.bbox)),
                     });
+                }
+            }
+        }
+        // A wording no edition prints: read by its words, where no edition's wording is a
+        // sure match. An edition's wording that means the same field is kept (it says which
+        // edition the page is).
+        if !misread {
+            let sure = best
+                .as_ref()
+                .is_some_and(|h| h.similarity >= params.sure_wording_similarity);
+            if !sure {
+                if let Some(by_meaning) = label_by_meaning(&tokens, &taken, j, lexicon, params) {
+                    let same_field = best.as_ref().is_some_and(|h| {
+                        let (Some(a), Some(b)) =
+                            (lexicon.form(&h.label), lexicon.form(&by_meaning.label))
+                        else {
+                            return false;
+                        };
+                        a.person == b.person
+                            && a.roles.iter().next().map(|r| &r.role)
+                                == b.roles.iter().next().map(|r| &r.role)
+                    });
+                    if !same_field {
+                        best = Some(by_meaning);
+                    }
                 }
             }
         }
@@ -325,7 +445,7 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
             if best.as_ref().is_none_or(|(_, b)| score >= *b) {
                 best = Some((
                     LabelHit {
-                        label,
+                        label: LabelRef::Form(label),
                         similarity: sim,
                         start,
                         end,
@@ -344,6 +464,27 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 hits.push(hit);
             }
             None => start += 1,
+        }
+    }
+
+    // Pass 3: what stands before a colon like a label and no field took ("Nghề nghiệp:"):
+    // its value is nobody's (it does not run on into the value before), and it is reported.
+    for j in 0..tokens.len() {
+        if !tokens[j].colon_after || taken[j] {
+            continue;
+        }
+        if let Some(start) = label_like_start(&tokens, &taken, j, params.unknown_label_words) {
+            let text: Vec<&str> = tokens[start..=j].iter().map(|t| t.text.as_str()).collect();
+            hits.push(LabelHit {
+                label: LabelRef::Unknown(text.join(" ")),
+                similarity: 0.0,
+                start,
+                end: j + 1,
+                bbox: BBox::union_all(tokens[start..=j].iter().map(|t| &t.bbox)),
+            });
+            for t in &mut taken[start..=j] {
+                *t = true;
+            }
         }
     }
     hits.sort_by_key(|h| h.start);
@@ -386,7 +527,11 @@ mod tests {
         (0..laid.hits.len())
             .map(|i| {
                 let v: Vec<&str> = laid.value_of(i).iter().map(|t| t.text.as_str()).collect();
-                (lx.labels[laid.hits[i].label].text.clone(), v.join(" "))
+                let label = match &laid.hits[i].label {
+                    LabelRef::Unknown(text) => format!("?{text}"),
+                    other => lx.form(other).unwrap().text.clone(),
+                };
+                (label, v.join(" "))
             })
             .collect()
     }

@@ -69,6 +69,13 @@ pub const IMAGE_DAMAGED: Generic = Generic {
     en: "The page's image file is damaged or cut short ({detail}): part of the page may be missing; scan it again or check the book",
 };
 
+pub const YEAR_FROM_AGE: Generic = Generic {
+    code: "YEAR-FROM-AGE",
+    severity: Severity::Info,
+    vi: "Mẫu sổ ghi tuổi, không ghi năm sinh: năm sinh {field} được tính bằng năm đăng ký trừ tuổi ({detail}), có thể sớm hơn một năm",
+    en: "The form prints an age, not a birth year: {field} is the registration year less the age ({detail}), possibly one year earlier",
+};
+
 /// Every generic finding, for `sohoa explain`.
 pub const ALL: &[&Generic] = &[
     &IMAGE_DAMAGED,
@@ -79,6 +86,7 @@ pub const ALL: &[&Generic] = &[
     &LOW_CONFIDENCE,
     &BAD_CODE,
     &BAD_DATE,
+    &YEAR_FROM_AGE,
 ];
 
 impl Generic {

@@ -1,0 +1,468 @@
+//! Labels read by what their words mean (`schemas/labels/<REG>.toml`): whose value follows
+//! (person words) and which of that person's fields (a concept), in any order, with spelling
+//! variants. Used where a label is in none of the edition files; the edition wordings stay the
+//! stronger evidence.
+//!
+//! A label's words are folded (marks dropped), mapped through the spelling variants and the
+//! words that change nothing are dropped; then each reading (no person, or one person whose
+//! words stand in the label) is scored against every concept phrase by how many words the two
+//! share (Dice's coefficient over words, a word one letter off counting less). The reading
+//! with the best score wins; a near tie between two fields is no reading.
+
+use crate::schema::{LabelVocabulary, RegisterSchema, ValueStyle};
+use crate::text::fold;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// What a label is taken to introduce.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// The person the label names, when it names a person of the register.
+    pub person: Option<String>,
+    /// The register column's `(person, role)`: `person` is `register` for the register's own
+    /// fields, the named person, or, when the label names none, the first person with the
+    /// role (the section or the order of persons decide).
+    pub role: (String, String),
+    pub style: ValueStyle,
+    pub page_scope: bool,
+    /// 0..=1: how well the label's words fit the reading.
+    pub score: f32,
+}
+
+/// A person's words, or someone the register knows only through fields of their own.
+#[derive(Debug, Clone)]
+struct Marker {
+    person: String,
+    words: Vec<String>,
+    /// Role -> field, for someone who is not a person of the register.
+    fields: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    Role(String),
+    Field(String),
+}
+
+#[derive(Debug, Clone)]
+struct Phrase {
+    target: Target,
+    words: Vec<String>,
+    style: ValueStyle,
+    page: bool,
+}
+
+/// The meaning vocabulary of one register, ready to score labels.
+#[derive(Debug, Clone)]
+pub struct Meaning {
+    spellings: HashMap<String, Vec<String>>,
+    ignore: Vec<Vec<String>>,
+    about_other: Vec<Vec<String>>,
+    markers: Vec<Marker>,
+    phrases: Vec<Phrase>,
+    alone_role: String,
+    /// Every word the vocabulary uses, to tell label words from value words.
+    words: HashSet<String>,
+    /// Register facts the readings need.
+    persons: Vec<String>,
+    subject: String,
+    /// `(person, role)` of every column, and each field's.
+    columns: HashSet<(String, String)>,
+    field_roles: HashMap<String, (String, String)>,
+}
+
+/// A reading must fit this well to be taken.
+pub const MEANING_SIMILARITY: f32 = 0.8;
+/// Two readings of different fields closer than this are a tie: no reading.
+const TIE: f32 = 0.04;
+/// A word one letter off a vocabulary word (four letters or more) counts this much.
+const NEAR_WORD: f32 = 0.75;
+/// Longest label in words, once folded and split.
+pub const MAX_LABEL_WORDS: usize = 9;
+
+/// Words of a text, folded, split at anything that is not a letter or digit.
+pub fn folded_words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn word_similarity(a: &str, b: &str) -> f32 {
+    if a == b {
+        return 1.0;
+    }
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.min(lb) >= 4 && la.abs_diff(lb) <= 1 && strsim::levenshtein(a, b) == 1 {
+        NEAR_WORD
+    } else {
+        0.0
+    }
+}
+
+/// Sum of the best one-to-one word similarities between `span` and `phrase`, and which span
+/// words were used.
+fn shared(span: &[&str], phrase: &[String]) -> (f32, Vec<bool>) {
+    let mut used = vec![false; span.len()];
+    let mut total = 0.0;
+    for p in phrase {
+        let best = span
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !used[*i])
+            .map(|(i, w)| (i, word_similarity(w, p)))
+            .filter(|(_, s)| *s > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((i, s)) = best {
+            used[i] = true;
+            total += s;
+        }
+    }
+    (total, used)
+}
+
+impl Meaning {
+    pub fn new(vocabulary: &LabelVocabulary, register: &RegisterSchema) -> Meaning {
+        let split = |text: &str| folded_words(text);
+        let spellings = vocabulary
+            .spellings
+            .iter()
+            .map(|(k, v)| (fold(k), split(v)))
+            .collect();
+        let mut markers: Vec<Marker> = Vec::new();
+        for p in &vocabulary.persons {
+            for w in &p.words {
+                markers.push(Marker {
+                    person: p.person.clone(),
+                    words: split(w),
+                    fields: p.fields.clone(),
+                });
+            }
+        }
+        // Register person words too, so both lists agree.
+        for (person, words) in &register.person_words {
+            for w in words {
+                let words = split(w);
+                if !markers.iter().any(|m| m.words == words) {
+                    markers.push(Marker {
+                        person: person.clone(),
+                        words,
+                        fields: BTreeMap::new(),
+                    });
+                }
+            }
+        }
+        markers.sort_by_key(|m| std::cmp::Reverse(m.words.len()));
+        let mut phrases = Vec::new();
+        for c in &vocabulary.concepts {
+            let target = match (&c.role, &c.field) {
+                (Some(role), _) => Target::Role(role.clone()),
+                (None, Some(field)) => Target::Field(field.clone()),
+                (None, None) => continue,
+            };
+            for p in &c.phrases {
+                phrases.push(Phrase {
+                    target: target.clone(),
+                    words: split(p),
+                    style: c.style,
+                    page: c.page,
+                });
+            }
+        }
+        let mut meaning = Meaning {
+            spellings,
+            ignore: vocabulary.ignore.iter().map(|w| split(w)).collect(),
+            about_other: vocabulary.about_other.iter().map(|w| split(w)).collect(),
+            markers,
+            phrases,
+            alone_role: vocabulary.alone_role.clone(),
+            words: HashSet::new(),
+            persons: register.persons.clone(),
+            subject: register.subject.clone(),
+            columns: register
+                .columns
+                .iter()
+                .map(|c| (c.person.clone(), c.role.clone()))
+                .collect(),
+            field_roles: register
+                .columns
+                .iter()
+                .map(|c| (c.key.clone(), (c.person.clone(), c.role.clone())))
+                .collect(),
+        };
+        let words: HashSet<String> = meaning
+            .markers
+            .iter()
+            .flat_map(|m| m.words.iter())
+            .chain(meaning.phrases.iter().flat_map(|p| p.words.iter()))
+            .chain(meaning.ignore.iter().flatten())
+            .chain(meaning.about_other.iter().flatten())
+            .cloned()
+            .collect();
+        meaning.words = words;
+        meaning
+    }
+
+    /// A label's words, canonical: folded, spelling variants replaced.
+    pub fn canonical(&self, text: &str) -> Vec<String> {
+        folded_words(text)
+            .into_iter()
+            .flat_map(|w| match self.spellings.get(&w) {
+                Some(canon) => canon.clone(),
+                None => vec![w],
+            })
+            .collect()
+    }
+
+    /// Whether a folded word may belong to a label: a vocabulary word, one letter off one
+    /// of four letters or more, or a spelling variant of one.
+    pub fn is_label_word(&self, text: &str) -> bool {
+        let words = self.canonical(text);
+        !words.is_empty()
+            && words.iter().all(|w| {
+                self.words.contains(w)
+                    || (w.chars().count() >= 4
+                        && self.words.iter().any(|v| word_similarity(w, v) > 0.0))
+            })
+    }
+
+    /// The register's `(person, role)` a reading of `role` for `person` gives: the register's
+    /// own field, the person's field, or the field of someone known through fields.
+    fn resolve(&self, marker: Option<&Marker>, target: &Target) -> Option<(String, String)> {
+        match target {
+            Target::Field(field) => self.field_roles.get(field).cloned(),
+            Target::Role(role) => {
+                if let Some(m) = marker.filter(|m| !m.fields.is_empty()) {
+                    let field = m.fields.get(role)?;
+                    return self.field_roles.get(field).cloned();
+                }
+                let register_level = self.columns.contains(&("register".into(), role.clone()));
+                if register_level {
+                    return Some(("register".into(), role.clone()));
+                }
+                let has = |p: &str| self.columns.contains(&(p.to_string(), role.clone()));
+                let person = match marker {
+                    Some(m) => Some(m.person.as_str()).filter(|p| has(p)),
+                    // No person named: the first of the register's persons with the role
+                    // (extraction then lets the section or the order of persons decide).
+                    None => std::iter::once(&self.subject)
+                        .chain(&self.persons)
+                        .map(String::as_str)
+                        .find(|p| has(p)),
+                };
+                person.map(|p| (p.to_string(), role.clone()))
+            }
+        }
+    }
+
+    /// Every reading of the label, best first, with the fields' `(person, role)`.
+    pub fn readings(&self, label: &str) -> Vec<Reading> {
+        let mut words = self.canonical(label);
+        // Words that change nothing go.
+        for ignored in &self.ignore {
+            let n = ignored.len();
+            let mut i = 0;
+            while n > 0 && i + n <= words.len() {
+                if words[i..i + n] == ignored[..] {
+                    words.drain(i..i + n);
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        // Words after "với" name the other party: not the label's person, not its concept.
+        let other_at = (0..words.len()).find(|&i| {
+            self.about_other
+                .iter()
+                .any(|o| !o.is_empty() && words[i..].starts_with(o))
+        });
+        let own: Vec<&str> = words[..other_at.unwrap_or(words.len())]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        if own.is_empty() || own.len() > MAX_LABEL_WORDS {
+            return Vec::new();
+        }
+        let mut out: Vec<Reading> = Vec::new();
+        let mut push = |reading: Reading| {
+            if let Some(r) = out.iter_mut().find(|r| r.role == reading.role) {
+                if reading.score > r.score {
+                    *r = reading;
+                }
+            } else {
+                out.push(reading);
+            }
+        };
+        // Readings with no person, then with each person whose words stand in the label.
+        let mut choices: Vec<(Option<&Marker>, Vec<&str>, f32)> = vec![(None, own.clone(), 0.0)];
+        for m in &self.markers {
+            let n = m.words.len();
+            if n == 0 || n > own.len() {
+                continue;
+            }
+            for start in 0..=own.len() - n {
+                let sims: Vec<f32> = own[start..start + n]
+                    .iter()
+                    .zip(&m.words)
+                    .map(|(w, p)| word_similarity(w, p))
+                    .collect();
+                if sims.iter().all(|s| *s > 0.0) {
+                    let mut rest = own.clone();
+                    rest.drain(start..start + n);
+                    choices.push((Some(m), rest, sims.iter().sum()));
+                }
+            }
+        }
+        for (marker, rest, marker_sum) in choices {
+            let marker_words = marker.map_or(0, |m| m.words.len()) as f32;
+            if rest.is_empty() {
+                if let Some(m) = marker {
+                    let target = Target::Role(self.alone_role.clone());
+                    if let Some(role) = self.resolve(Some(m), &target) {
+                        push(Reading {
+                            person: self.persons.contains(&m.person).then(|| m.person.clone()),
+                            role,
+                            style: ValueStyle::Plain,
+                            page_scope: false,
+                            score: marker_sum / marker_words,
+                        });
+                    }
+                }
+                continue;
+            }
+            for phrase in &self.phrases {
+                let (common, _) = shared(&rest, &phrase.words);
+                if common == 0.0 {
+                    continue;
+                }
+                let score = 2.0 * (common + marker_sum)
+                    / (rest.len() as f32 + phrase.words.len() as f32 + 2.0 * marker_words);
+                let Some(role) = self.resolve(marker, &phrase.target) else {
+                    continue;
+                };
+                let person = marker
+                    .filter(|m| self.persons.contains(&m.person))
+                    .map(|m| m.person.clone());
+                push(Reading {
+                    person,
+                    role,
+                    style: phrase.style,
+                    page_scope: phrase.page,
+                    score,
+                });
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out
+    }
+
+    /// The one reading a label has: the best, when it fits well enough and no reading of
+    /// another field comes close.
+    pub fn read(&self, label: &str) -> Option<Reading> {
+        let readings = self.readings(label);
+        let best = readings.first()?;
+        if best.score < MEANING_SIMILARITY {
+            return None;
+        }
+        let rival = readings.get(1).filter(|r| best.score - r.score < TIE);
+        if rival.is_some() {
+            return None;
+        }
+        Some(best.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schemas;
+
+    fn meaning() -> Meaning {
+        let s =
+            Schemas::load(&std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schemas"))
+                .unwrap();
+        Meaning::new(&s.labels["KS"], s.register("KS").unwrap())
+    }
+
+    fn read(label: &str) -> Option<(Option<String>, String, String)> {
+        meaning()
+            .read(label)
+            .map(|r| (r.person, r.role.0, r.role.1))
+    }
+
+    fn role(label: &str) -> Option<(String, String)> {
+        meaning().read(label).map(|r| r.role)
+    }
+
+    fn pair(person: &str, role: &str) -> Option<(String, String)> {
+        Some((person.to_string(), role.to_string()))
+    }
+
+    #[test]
+    fn persons_and_concepts_in_any_order_and_spelling() {
+        assert_eq!(role("Họ và tên người được khai sanh"), pair("nks", "HoTen"));
+        assert_eq!(role("Tên họ của cha"), pair("cha", "HoTen"));
+        assert_eq!(role("Nơi thường trú của mẹ"), pair("me", "NoiCuTru"));
+        assert_eq!(role("Sinh ngày"), pair("nks", "NgaySinh"));
+        assert_eq!(role("Ngày sinh"), pair("nks", "NgaySinh"));
+        assert_eq!(role("Đăng ký ngày"), pair("register", "NgayDangKy"));
+        assert_eq!(role("Nam hay nữ"), pair("nks", "GioiTinh"));
+        assert_eq!(role("Quê quán"), pair("nks", "QueQuan"));
+        assert_eq!(role("Chỗ ở hiện nay"), pair("me", "NoiCuTru"));
+        // The person a label names explicitly is kept apart from the subject.
+        let (person, _, _) = read("Họ tên mẹ").unwrap();
+        assert_eq!(person.as_deref(), Some("me"));
+        assert_eq!(read("Dân tộc").unwrap().0, None);
+    }
+
+    #[test]
+    fn officers_and_signers_have_fields_of_their_own() {
+        assert_eq!(
+            role("Cán bộ Tư pháp - Hộ tịch"),
+            pair("register", "NguoiThucHien")
+        );
+        assert_eq!(
+            role("Họ tên cán bộ hộ tịch"),
+            pair("register", "NguoiThucHien")
+        );
+        assert_eq!(role("Người ký"), pair("register", "NguoiKy"));
+        assert_eq!(role("Chức vụ người ký"), pair("register", "ChucVuNguoiKy"));
+    }
+
+    #[test]
+    fn the_other_party_is_not_the_labels_person() {
+        // The requester's relation to the child: no person of its own, so the order of
+        // persons (the requester is the one with a relation) decides.
+        let r = meaning().read("Quan hệ với người được khai sinh").unwrap();
+        assert_eq!(r.person, None);
+        assert_eq!(r.role.1, "QuanHe");
+    }
+
+    #[test]
+    fn ages_and_page_numbers_carry_their_style() {
+        let m = meaning();
+        let age = m.read("Tuổi của mẹ").unwrap();
+        assert_eq!(age.role, ("me".to_string(), "NgaySinh".to_string()));
+        assert_eq!(age.style, ValueStyle::Age);
+        assert!(m.read("Trang số").unwrap().page_scope);
+    }
+
+    #[test]
+    fn words_that_mean_nothing_known_are_no_reading() {
+        assert_eq!(read("Nghề nghiệp"), None);
+        assert_eq!(read("Nguyễn Văn An"), None);
+        assert_eq!(read("Tôn giáo"), None);
+        // A family name that folds like a person word is no person: "Mã" is not "má".
+        assert_eq!(role("Mã định danh"), pair("nks", "SoDinhDanh"));
+    }
+
+    #[test]
+    fn label_words_are_told_from_value_words() {
+        let m = meaning();
+        assert!(m.is_label_word("Họ"));
+        assert!(m.is_label_word("sanh"));
+        assert!(m.is_label_word("thường"));
+        assert!(!m.is_label_word("Hải"));
+        assert!(!m.is_label_word("1987"));
+    }
+}
