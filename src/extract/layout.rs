@@ -171,6 +171,13 @@ pub fn tokenize(line: &OcrLine) -> Vec<Token> {
     tokens
 }
 
+/// Words before a colon compared letter by letter with the vocabulary's wordings when they
+/// are no vocabulary words (run together, garbled).
+const LETTER_SPAN_WORDS: usize = 2;
+
+/// How surely a label closed by a stop instead of its colon must read by its words.
+const STOP_LABEL_SIMILARITY: f32 = 0.95;
+
 /// Letters a small colon is misread as when it touches the label ("chai.", "hệt", "sinhh").
 const COLON_LOOKALIKES: &[char] = &['c', 'i', 'l', 't', 'h', '1'];
 
@@ -191,14 +198,15 @@ fn span_compact(tokens: &[Token]) -> String {
 
 /// The best reading by meaning of a span of label words ending at token `j` (before a colon):
 /// the words before it that may belong to a label (vocabulary words, no figures), every
-/// suffix of them tried, the longer preferred at equal fit.
+/// suffix of them tried, the longer preferred at equal fit. Also says whether the reading is
+/// by letters (words run together) rather than by words.
 fn label_by_meaning(
     tokens: &[Token],
     taken: &[bool],
     j: usize,
     lexicon: &Lexicon,
     params: &LayoutParams,
-) -> Option<LabelHit> {
+) -> Option<(LabelHit, bool)> {
     let meaning = lexicon.meaning.as_ref()?;
     let mut first = j + 1;
     while first > 0
@@ -208,20 +216,47 @@ fn label_by_meaning(
     {
         first -= 1;
     }
-    let mut best: Option<(LabelHit, f32)> = None;
-    for start in first..=j {
+    let mut best: Option<(LabelHit, f32, bool)> = None;
+    // Words run together and garbled ("Họtênmce:") are no vocabulary words: the last one or
+    // two before the colon are also compared letter by letter.
+    let letters_from = (j + 1).saturating_sub(LETTER_SPAN_WORDS).min(first);
+    for start in letters_from..=j {
+        if taken[start..=j].iter().any(|t| *t) {
+            continue;
+        }
         let text: Vec<&str> = tokens[start..=j].iter().map(|t| t.text.as_str()).collect();
         let text = text.join(" ");
-        let Some(reading) = meaning.read(&text) else {
+        let by_words = if start >= first {
+            meaning.read(&text)
+        } else {
+            None
+        };
+        let figures = tokens[start..=j]
+            .iter()
+            .any(|t| t.text.chars().any(|c| c.is_ascii_digit()));
+        let by_letters = by_words.is_none();
+        let reading = by_words.or_else(|| {
+            (!figures)
+                .then(|| meaning.read_letters(&span_compact(&tokens[start..=j])))
+                .flatten()
+        });
+        let Some(reading) = reading else {
             continue;
         };
+        // Right after another label, with no value between, only a sure reading is a label:
+        // a speck read as a colon after a value word ("Quốc tịch: Việt: Nam") is no label.
+        if start > 0 && taken[start - 1] && reading.score < 1.0 {
+            continue;
+        }
         let compact = span_compact(&tokens[start..=j]);
-        // Short labels ("Số", "Tên") only where a line opens with them, as for editions'.
-        if compact.chars().count() <= params.short_label_chars && start != 0 {
+        // Short labels ("Số", "Tên") only where a line opens with them, as for editions',
+        // unless an abbreviation spelled out by the vocabulary ("NS:" for "năm sinh").
+        let abbreviation = start == j && meaning.is_abbreviation(&tokens[j].text);
+        if compact.chars().count() <= params.short_label_chars && start != 0 && !abbreviation {
             continue;
         }
         let score = reading.score.powi(4) * (compact.len() as f32).sqrt();
-        if best.as_ref().is_none_or(|(_, b)| score > *b) {
+        if best.as_ref().is_none_or(|(_, b, _)| score > *b) {
             let form = lexicon.form_of_reading(&text, &reading);
             best = Some((
                 LabelHit {
@@ -232,10 +267,56 @@ fn label_by_meaning(
                     bbox: BBox::union_all(tokens[start..=j].iter().map(|t| &t.bbox)),
                 },
                 score,
+                by_letters,
             ));
         }
     }
-    best.map(|(hit, _)| hit)
+    best.map(|(hit, _, by_letters)| (hit, by_letters))
+}
+
+/// A label without its colon read by its words at token `start`: written as a label (a
+/// capital first, or opening the line), every word a vocabulary word, the whole of a phrase,
+/// and a value after it ("Phái Nam", "Tuổi 42"). The longest such span wins.
+fn bare_label_by_meaning(
+    tokens: &[Token],
+    taken: &[bool],
+    start: usize,
+    lexicon: &Lexicon,
+    params: &LayoutParams,
+) -> Option<LabelHit> {
+    let meaning = lexicon.meaning.as_ref()?;
+    let capital = tokens[start].text.chars().next().is_some_and(char::is_uppercase);
+    if !(capital || start == 0) {
+        return None;
+    }
+    let longest = params.max_label_words.min(tokens.len() - start - 1);
+    (1..=longest).rev().find_map(|k| {
+        let end = start + k;
+        if taken[start..end].iter().any(|t| *t) || taken[end] {
+            return None;
+        }
+        let text: Vec<&str> = tokens[start..end].iter().map(|t| t.text.as_str()).collect();
+        let text = text.join(" ");
+        let reading = meaning.read_bare(&text)?;
+        let compact = span_compact(&tokens[start..end]);
+        let short = compact.chars().count() <= params.short_label_chars;
+        if (short && start != 0) || (reading.page_scope && start != 0) {
+            return None;
+        }
+        // Inside a line, one word before a figure ("Tuổi 42") and nothing else: values hold
+        // such words ("Giồng Trôm", "Hộ chiếu số B4738952").
+        let figure_follows = tokens[end].text.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if start != 0 && !(k == 1 && figure_follows) {
+            return None;
+        }
+        Some(LabelHit {
+            label: LabelRef::Meaning(Box::new(lexicon.form_of_reading(&text, &reading))),
+            similarity: reading.score,
+            start,
+            end,
+            bbox: BBox::union_all(tokens[start..end].iter().map(|t| &t.bbox)),
+        })
+    })
 }
 
 /// Where a label no field took would start, ending at token `j` before a colon: words of
@@ -266,8 +347,10 @@ fn label_like_start(tokens: &[Token], taken: &[bool], j: usize, most: usize) -> 
             let rest_lower = tokens[start + 1..=j]
                 .iter()
                 .all(|t| t.text.chars().next().is_some_and(char::is_lowercase));
+            // Three letters open a line ("Tại:"); inside it, four at least.
+            let least = if start == 0 { 3 } else { 4 };
             let compact = span_compact(&tokens[start..=j]);
-            return (rest_lower && compact.chars().count() >= 4).then_some(start);
+            return (rest_lower && compact.chars().count() >= least).then_some(start);
         }
     }
     // Lower-case words opening the line ("nghề nghiệp:").
@@ -296,7 +379,8 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
         } else {
             vec![0]
         };
-        if misread && (tails.is_empty() || taken[j] || taken[j + 1]) {
+        let stop = tokens[j].text.ends_with('.');
+        if misread && ((tails.is_empty() && !stop) || taken[j] || taken[j + 1]) {
             continue;
         }
         let mut best: Option<LabelHit> = None;
@@ -361,7 +445,12 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 .as_ref()
                 .is_some_and(|h| h.similarity >= params.sure_wording_similarity);
             if !sure {
-                if let Some(by_meaning) = label_by_meaning(&tokens, &taken, j, lexicon, params) {
+                let found = label_by_meaning(&tokens, &taken, j, lexicon, params);
+                // A reading by letters competes with the editions' wordings on their ground.
+                let found = found.filter(|(hit, by_letters)| {
+                    !by_letters || best.as_ref().is_none_or(|h| hit.similarity > h.similarity)
+                });
+                if let Some((by_meaning, _)) = found {
                     let same_field = best.as_ref().is_some_and(|h| {
                         let (Some(a), Some(b)) =
                             (lexicon.form(&h.label), lexicon.form(&by_meaning.label))
@@ -377,6 +466,15 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                     }
                 }
             }
+        }
+        // A colon read as a stop ("Họ tên trẻ. NGUYỄN VĂN AN"): a label by its words, of two
+        // words or more and read surely, ends there.
+        if misread && best.is_none() && stop {
+            best = label_by_meaning(&tokens, &taken, j, lexicon, params)
+                .filter(|(h, by_letters)| {
+                    !by_letters && h.end - h.start >= 2 && h.similarity >= STOP_LABEL_SIMILARITY
+                })
+                .map(|(h, _)| h);
         }
         if let Some(hit) = best {
             for t in &mut taken[hit.start..hit.end] {
@@ -455,6 +553,10 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 ));
             }
         }
+        if best.is_none() {
+            best = bare_label_by_meaning(&tokens, &taken, start, lexicon, params)
+                .map(|hit| (hit, 0.0));
+        }
         match best {
             Some((hit, _)) => {
                 for t in &mut taken[hit.start..hit.end] {
@@ -496,7 +598,7 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::extract::lexicon::tests::ks_lexicon;
     use crate::page::OcrWord;
@@ -639,5 +741,21 @@ mod tests {
                 "Trạm y tế xã Dân Chủ, huyện Quốc Oai".into()
             )]
         );
+    }
+}
+#[cfg(test)]
+mod debug_tests {
+    use super::tests::*;
+    use super::*;
+    #[test]
+    fn debug_line() {
+        let lx = crate::extract::lexicon::tests::ks_lexicon();
+        for text in ["Dân tộc: Kinh Quốc tích: Việt Nam", "Dân tộc: Kinh Quốc tích: Việt: Nam"] {
+            let laid = lay_out(&line(text, 100), &lx, &LayoutParams::default());
+            for h in &laid.hits {
+                eprintln!("{:?} {:?} {}", lx.form(&h.label).map(|f| (&f.text, &f.roles, &f.person)), h.label, h.similarity);
+            }
+
+        }
     }
 }

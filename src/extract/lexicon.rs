@@ -214,6 +214,7 @@ impl Lexicon {
 
     /// A label read by its words, as a form of its own (no edition prints it).
     pub fn form_of_reading(&self, text: &str, reading: &Reading) -> LabelForm {
+        let text = text.trim_end_matches(['.', ':', ',']);
         LabelForm {
             text: text.to_string(),
             compact: fold_compact(text),

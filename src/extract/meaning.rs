@@ -62,13 +62,22 @@ pub struct Meaning {
     alone_role: String,
     /// Every word the vocabulary uses, to tell label words from value words.
     words: HashSet<String>,
+    /// Words of personal names (folded): never a label standing alone without its colon.
+    name_words: HashSet<String>,
     /// Register facts the readings need.
     persons: Vec<String>,
     subject: String,
     /// `(person, role)` of every column, and each field's.
     columns: HashSet<(String, String)>,
     field_roles: HashMap<String, (String, String)>,
+    /// Every wording the vocabulary makes (a concept's phrase, alone or followed by a
+    /// person's words; a person's words alone), letters only, with its reading: what a label
+    /// OCR ran together and garbled ("Họtênmce") is compared with, letter by letter.
+    compact_forms: Vec<(String, Reading)>,
 }
+
+/// A label run together and garbled must match a wording's letters this well.
+pub const COMPACT_SIMILARITY: f32 = 0.8;
 
 /// A reading must fit this well to be taken.
 pub const MEANING_SIMILARITY: f32 = 0.8;
@@ -76,6 +85,11 @@ pub const MEANING_SIMILARITY: f32 = 0.8;
 const TIE: f32 = 0.04;
 /// A word one letter off a vocabulary word (four letters or more) counts this much.
 const NEAR_WORD: f32 = 0.75;
+/// A three-letter word one letter off a vocabulary word counts this much.
+const SHORT_NEAR_WORD: f32 = 0.5;
+/// Fit of a label that is the first words of a longer phrase ("Giới" for "Giới tính"), as
+/// forms copied by hand shorten them; a beginning several fields share is no reading.
+const SHORTENED: f32 = 0.85;
 /// Longest label in words, once folded and split.
 pub const MAX_LABEL_WORDS: usize = 9;
 
@@ -95,6 +109,9 @@ fn word_similarity(a: &str, b: &str) -> f32 {
     let (la, lb) = (a.chars().count(), b.chars().count());
     if la.min(lb) >= 4 && la.abs_diff(lb) <= 1 && strsim::levenshtein(a, b) == 1 {
         NEAR_WORD
+    } else if la == 3 && lb == 3 && strsim::hamming(a, b) == Ok(1) {
+        // "tôn" for "tên": a short word with one letter misread is weak evidence.
+        SHORT_NEAR_WORD
     } else {
         0.0
     }
@@ -177,6 +194,7 @@ impl Meaning {
             phrases,
             alone_role: vocabulary.alone_role.clone(),
             words: HashSet::new(),
+            name_words: HashSet::new(),
             persons: register.persons.clone(),
             subject: register.subject.clone(),
             columns: register
@@ -189,6 +207,7 @@ impl Meaning {
                 .iter()
                 .map(|c| (c.key.clone(), (c.person.clone(), c.role.clone())))
                 .collect(),
+            compact_forms: Vec::new(),
         };
         let words: HashSet<String> = meaning
             .markers
@@ -200,18 +219,201 @@ impl Meaning {
             .cloned()
             .collect();
         meaning.words = words;
+        meaning.compact_forms = meaning.wordings();
         meaning
+    }
+
+    /// The wordings the vocabulary makes, letters only, each with its reading; a wording two
+    /// readings share is dropped.
+    fn wordings(&self) -> Vec<(String, Reading)> {
+        let mut forms: HashMap<String, Option<Reading>> = HashMap::new();
+        let mut add = |words: Vec<&String>, reading: Reading| {
+            let compact: String = words.into_iter().map(String::as_str).collect();
+            match forms.get(&compact) {
+                Some(Some(known)) if known.role != reading.role => {
+                    forms.insert(compact, None);
+                }
+                Some(_) => {}
+                None => {
+                    forms.insert(compact, Some(reading));
+                }
+            }
+        };
+        for phrase in &self.phrases {
+            let reading = |marker: Option<&Marker>| {
+                self.resolve(marker, &phrase.target).map(|role| Reading {
+                    person: marker
+                        .filter(|m| self.persons.contains(&m.person))
+                        .map(|m| m.person.clone()),
+                    role,
+                    style: phrase.style,
+                    page_scope: phrase.page,
+                    score: 1.0,
+                })
+            };
+            if let Some(r) = reading(None) {
+                add(phrase.words.iter().collect(), r);
+            }
+            if matches!(phrase.target, Target::Field(_)) {
+                continue;
+            }
+            for m in &self.markers {
+                if let Some(r) = reading(Some(m)) {
+                    add(phrase.words.iter().chain(&m.words).collect(), r);
+                }
+            }
+        }
+        for m in &self.markers {
+            if let Some(role) = self.resolve(Some(m), &Target::Role(self.alone_role.clone())) {
+                let reading = Reading {
+                    person: self.persons.contains(&m.person).then(|| m.person.clone()),
+                    role,
+                    style: ValueStyle::Plain,
+                    page_scope: false,
+                    score: 1.0,
+                };
+                add(m.words.iter().collect(), reading);
+            }
+        }
+        let mut out: Vec<(String, Reading)> = forms
+            .into_iter()
+            .filter_map(|(k, r)| r.map(|r| (k, r)))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// A label's letters compared with every wording's ("hotenmce" is "họ tên mẹ" with a
+    /// letter misread): the closest, when close enough and no wording of another field is
+    /// about as close. For labels OCR ran together, whose words cannot be told apart.
+    pub fn read_letters(&self, compact: &str) -> Option<Reading> {
+        let n = compact.chars().count();
+        if n < 5 {
+            return None;
+        }
+        let mut best: Option<(f32, &Reading)> = None;
+        let mut rival = 0.0f32;
+        for (form, reading) in &self.compact_forms {
+            let m = form.chars().count();
+            if (n.min(m) as f32) < 0.7 * n.max(m) as f32 {
+                continue;
+            }
+            let sim = strsim::normalized_levenshtein(form, compact) as f32;
+            match best {
+                Some((b, r)) if sim > b => {
+                    if r.role != reading.role {
+                        rival = rival.max(b);
+                    }
+                    best = Some((sim, reading));
+                }
+                Some((_, r)) if r.role != reading.role => rival = rival.max(sim),
+                None => best = Some((sim, reading)),
+                _ => {}
+            }
+        }
+        let (sim, reading) = best?;
+        (sim >= COMPACT_SIMILARITY && sim - rival >= TIE).then(|| Reading {
+            score: sim,
+            ..reading.clone()
+        })
+    }
+
+    /// With the words of personal names, which a label without its colon never is alone
+    /// ("Trang" is a name before it is "trang số").
+    pub fn with_name_words<'a>(mut self, words: impl IntoIterator<Item = &'a String>) -> Self {
+        self.name_words = words.into_iter().map(|w| fold(w)).collect();
+        self
+    }
+
+    /// Whether the text is an abbreviation the spellings spell out ("NS" is "năm sinh").
+    pub fn is_abbreviation(&self, text: &str) -> bool {
+        let folded = folded_words(text);
+        folded.len() == 1
+            && text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
+            && self.spellings.get(&folded[0]).is_some_and(|s| s.len() > 1)
+    }
+
+    /// A reading of a label standing without its colon: every word a vocabulary word as
+    /// spelled, the whole of a phrase, and not a lone word of personal names.
+    pub fn read_bare(&self, label: &str) -> Option<Reading> {
+        let folded = folded_words(label);
+        if folded.is_empty() || !folded.iter().all(|w| self.words.contains(w)) {
+            return None;
+        }
+        if folded.len() == 1 && self.name_words.contains(&folded[0]) {
+            return None;
+        }
+        // A title in capitals ("BỘ KHAI SANH") is no label; nor are a person's words alone
+        // ("Bố"), which a value could hold.
+        let shouted = label.chars().filter(|c| c.is_alphabetic()).count() > 1
+            && label
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase);
+        if shouted {
+            return None;
+        }
+        let reading = self.read(label).filter(|r| r.score >= 1.0)?;
+        let words = self.canonical(label);
+        let person_only = self.markers.iter().any(|m| m.words == words);
+        (!person_only).then_some(reading)
     }
 
     /// A label's words, canonical: folded, spelling variants replaced.
     pub fn canonical(&self, text: &str) -> Vec<String> {
         folded_words(text)
             .into_iter()
-            .flat_map(|w| match self.spellings.get(&w) {
-                Some(canon) => canon.clone(),
-                None => vec![w],
+            .flat_map(|w| {
+                // Label words OCR read without their spaces ("Tênhọngườicha", "Nơiở").
+                let pieces = if self.words.contains(&w) || self.spellings.contains_key(&w) {
+                    vec![w]
+                } else {
+                    self.unglue(&w).unwrap_or_else(|| vec![w])
+                };
+                pieces.into_iter().flat_map(|p| match self.spellings.get(&p) {
+                    Some(canon) => canon.clone(),
+                    None => vec![p],
+                })
             })
             .collect()
+    }
+
+    /// A folded word made of vocabulary words run together, split into the fewest of them;
+    /// `None` when it is not.
+    fn unglue(&self, word: &str) -> Option<Vec<String>> {
+        let chars: Vec<char> = word.chars().collect();
+        let n = chars.len();
+        if n < 4 || n > 40 {
+            return None;
+        }
+        let known = |piece: &str| self.words.contains(piece) || self.spellings.contains_key(piece);
+        // best[i]: fewest pieces covering chars[..i], and where the last piece starts.
+        let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+        best[0] = Some((0, 0));
+        for end in 1..=n {
+            for start in 0..end {
+                let Some((count, _)) = best[start] else {
+                    continue;
+                };
+                let piece: String = chars[start..end].iter().collect();
+                if known(&piece) && best[end].is_none_or(|(c, _)| count + 1 < c) {
+                    best[end] = Some((count + 1, start));
+                }
+            }
+        }
+        let (count, _) = best[n]?;
+        if count < 2 {
+            return None;
+        }
+        let mut pieces = Vec::new();
+        let mut end = n;
+        while end > 0 {
+            let (_, start) = best[end]?;
+            pieces.push(chars[start..end].iter().collect());
+            end = start;
+        }
+        pieces.reverse();
+        Some(pieces)
     }
 
     /// Whether a folded word may belong to a label: a vocabulary word, one letter off one
@@ -220,9 +422,7 @@ impl Meaning {
         let words = self.canonical(text);
         !words.is_empty()
             && words.iter().all(|w| {
-                self.words.contains(w)
-                    || (w.chars().count() >= 4
-                        && self.words.iter().any(|v| word_similarity(w, v) > 0.0))
+                self.words.contains(w) || self.words.iter().any(|v| word_similarity(w, v) > 0.0)
             })
     }
 
@@ -306,7 +506,8 @@ impl Meaning {
                     .zip(&m.words)
                     .map(|(w, p)| word_similarity(w, p))
                     .collect();
-                if sims.iter().all(|s| *s > 0.0) {
+                // Person words are short ("con", "mẹ"): only whole or long ones count.
+                if sims.iter().all(|s| *s >= NEAR_WORD) {
                     let mut rest = own.clone();
                     rest.drain(start..start + n);
                     choices.push((Some(m), rest, sims.iter().sum()));
@@ -335,8 +536,15 @@ impl Meaning {
                 if common == 0.0 {
                     continue;
                 }
-                let score = 2.0 * (common + marker_sum)
+                let mut score = 2.0 * (common + marker_sum)
                     / (rest.len() as f32 + phrase.words.len() as f32 + 2.0 * marker_words);
+                // The phrase's first words alone, as a hand-copied form shortens it.
+                let shortened = rest.len() < phrase.words.len()
+                    && rest.iter().zip(&phrase.words).all(|(w, p)| *w == p)
+                    && rest.iter().all(|w| w.chars().count() >= 3);
+                if shortened {
+                    score = score.max(SHORTENED);
+                }
                 let Some(role) = self.resolve(marker, &phrase.target) else {
                     continue;
                 };
@@ -457,12 +665,21 @@ mod tests {
     }
 
     #[test]
+    fn labels_run_together_and_garbled_are_read_by_their_letters() {
+        let m = meaning();
+        let r = m.read_letters("hotenmce").unwrap();
+        assert_eq!(r.role, ("me".to_string(), "HoTen".to_string()));
+        let r = m.read_letters("soddangky").unwrap();
+        assert_eq!(r.role, ("register".to_string(), "So".to_string()));
+        assert_eq!(m.read_letters("nguyenvanan"), None);
+    }
+
+    #[test]
     fn label_words_are_told_from_value_words() {
         let m = meaning();
         assert!(m.is_label_word("Họ"));
         assert!(m.is_label_word("sanh"));
         assert!(m.is_label_word("thường"));
-        assert!(!m.is_label_word("Hải"));
         assert!(!m.is_label_word("1987"));
     }
 }

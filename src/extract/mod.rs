@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Changes whenever extraction, normalisation or validation code changes what a page's
 /// entries come out as; part of the extraction cache key, so a new build re-extracts stored
 /// pages (from their words, without OCR) instead of reusing stale entries.
-pub const EXTRACT_REVISION: &str = "q-for-o-33";
+pub const EXTRACT_REVISION: &str = "meaning-5";
 
 /// Confidence of a subject's ID number opening with another province's code than the book's.
 const ID_OTHER_PROVINCE: f32 = 0.5;
@@ -198,7 +198,17 @@ impl Extractor {
             plausible: figures::Plausible { provinces },
             printed,
             register: reg.clone(),
-            lexicon: Lexicon::build(reg, &editions, schemas.labels.get(register)),
+            lexicon: {
+                let mut lexicon = Lexicon::build(reg, &editions, schemas.labels.get(register));
+                let codes = &schemas.codes;
+                let names = codes
+                    .family_names
+                    .iter()
+                    .chain(&codes.middle_names)
+                    .chain(&codes.given_names);
+                lexicon.meaning = lexicon.meaning.map(|m| m.with_name_words(names));
+                lexicon
+            },
             normalizer: Normalizer::new(&schemas.codes),
             params,
             unknown_codes,

@@ -32,8 +32,8 @@ impl Default for ValidateParams {
 /// Checks one entry, appending findings and setting `status` and `confidence`. `printed`
 /// holds the fields the entry's form edition prints (the entry's own `printed` when its form
 /// is no known edition): one of them left without a value, for a person the entry names, is
-/// a line the reading missed, not a blank in the book; a required field the form does not
-/// print is not missing.
+/// a line the reading missed, not a blank in the book; a required field a known edition does
+/// not print is not missing.
 pub fn validate_entry(
     entry: &mut Entry,
     register: &RegisterSchema,
@@ -41,6 +41,10 @@ pub fn validate_entry(
     printed: &[String],
     params: &ValidateParams,
 ) {
+    // An edition file says for sure what its form prints; a form read by meaning says only
+    // what its labels showed, and a required field whose label was not understood is still
+    // missing (every birth form prints the required fields).
+    let by_edition = entry.printed.is_empty() && !printed.is_empty();
     let printed: Vec<String> = if entry.printed.is_empty() {
         printed.to_vec()
     } else {
@@ -72,8 +76,8 @@ pub fn validate_entry(
         let field = entry.fields.get(&col.key);
         let value = field.map(|f| f.value.as_str()).unwrap_or("");
         if value.is_empty() {
-            // Required where the form prints it (a form that is known at all).
-            let form_prints = printed.is_empty() || printed.contains(&col.key);
+            // Required where the form prints it, when an edition file says what it prints.
+            let form_prints = !by_edition || printed.contains(&col.key);
             if let Some(f) = field.filter(|f| !f.raw.trim().is_empty()) {
                 findings.push(messages::UNREADABLE.finding(&col.key, f.raw.trim()));
             } else if col.require == Requirement::Always && form_prints {
@@ -104,6 +108,11 @@ pub fn validate_entry(
         if let Some(f) = rules::check(rule, entry, register, params) {
             findings.push(f);
         }
+    }
+    // A label no field took: its value was not read, and may be a field the entry lacks.
+    for seen in &entry.unknown_labels {
+        let guess = seen.guesses.first().map_or("", |(field, _)| field.as_str());
+        findings.push(messages::UNKNOWN_LABEL.finding(guess, &seen.label));
     }
     entry.confidence = register
         .columns
