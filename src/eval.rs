@@ -125,6 +125,14 @@ pub struct EvalReport {
     pub auto_fields: FieldScore,
     pub auto_accuracy: f64,
     pub auto_entries: usize,
+    /// Fields of matched entries that go to the import files (`auto` or `reviewed`): what a
+    /// delivery holds.
+    #[serde(default)]
+    pub importable_fields: FieldScore,
+    #[serde(default)]
+    pub importable_accuracy: f64,
+    #[serde(default)]
+    pub importable_entries: usize,
     pub status_counts: BTreeMap<String, usize>,
     pub mismatches: Vec<Mismatch>,
 }
@@ -132,8 +140,25 @@ pub struct EvalReport {
 const ID_COLUMNS: [&str; 4] = ["book_id", "page", "entry", "register"];
 const NOT_SCORED: [&str; 1] = ["STT"];
 
+/// How to score.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EvalOptions {
+    /// The truth covers only a sample of the entries (an acceptance check keyed by hand):
+    /// output entries without truth are not counted.
+    pub sample: bool,
+}
+
 /// Scores the records of `out` against `truth`.
 pub fn evaluate(out: &Path, truth_path: &Path) -> Result<EvalReport, EvalError> {
+    evaluate_with(out, truth_path, EvalOptions::default())
+}
+
+/// [`evaluate`] with options.
+pub fn evaluate_with(
+    out: &Path,
+    truth_path: &Path,
+    options: EvalOptions,
+) -> Result<EvalReport, EvalError> {
     let truth = read_table(truth_path, &ID_COLUMNS)?;
     let registers: BTreeSet<String> = truth
         .rows
@@ -182,7 +207,7 @@ pub fn evaluate(out: &Path, truth_path: &Path) -> Result<EvalReport, EvalError> 
     }
     let empty = BTreeMap::new();
     let get = |r: &BTreeMap<String, String>, f: &str| canon(r.get(f).map_or("", |s| s.as_str()));
-    let agreement = |t: &BTreeMap<String, String>, o: &BTreeMap<String, String>| {
+    let agreement = |t: &&BTreeMap<String, String>, o: &&BTreeMap<String, String>| {
         fields
             .iter()
             .filter(|f| {
@@ -200,37 +225,11 @@ pub fn evaluate(out: &Path, truth_path: &Path) -> Result<EvalReport, EvalError> 
     for page in pages {
         let ts = truth_by_page.get(&page).cloned().unwrap_or_default();
         let os = out_by_page.get(&page).cloned().unwrap_or_default();
-        // Greedy pairing by agreement: pages hold one or two entries, so this is exact enough.
-        let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
-        for (i, t) in ts.iter().enumerate() {
-            for (j, o) in os.iter().enumerate() {
-                candidates.push((agreement(t, o), i, j));
-            }
-        }
-        candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let mut t_used = vec![false; ts.len()];
-        let mut o_used = vec![false; os.len()];
-        let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
-        for (score, i, j) in candidates {
-            if score == 0 || t_used[i] || o_used[j] {
+        let pairs = pair_entries(&ts, &os, &agreement);
+        for (ti, oj) in pairs {
+            if options.sample && ti.is_none() {
                 continue;
             }
-            t_used[i] = true;
-            o_used[j] = true;
-            pairs.push((Some(i), Some(j)));
-        }
-        pairs.extend(
-            (0..ts.len())
-                .filter(|i| !t_used[*i])
-                .map(|i| (Some(i), None)),
-        );
-        pairs.extend(
-            (0..os.len())
-                .filter(|j| !o_used[*j])
-                .map(|j| (None, Some(j))),
-        );
-
-        for (ti, oj) in pairs {
             let t = ti.map_or(&empty, |i| ts[i]);
             let o = oj.map_or(&empty, |j| os[j]);
             match (ti, oj) {
@@ -243,6 +242,10 @@ pub fn evaluate(out: &Path, truth_path: &Path) -> Result<EvalReport, EvalError> 
             if auto {
                 rep.auto_entries += 1;
             }
+            let importable = ti.is_some() && (status == "auto" || status == "reviewed");
+            if importable {
+                rep.importable_entries += 1;
+            }
             for f in &fields {
                 let (tv, ov) = (get(t, f), get(o, f));
                 if tv.is_empty() && ov.is_empty() {
@@ -253,6 +256,9 @@ pub fn evaluate(out: &Path, truth_path: &Path) -> Result<EvalReport, EvalError> 
                 rep.per_field.entry(f.clone()).or_default().add(ok);
                 if auto {
                     rep.auto_fields.add(ok);
+                }
+                if importable {
+                    rep.importable_fields.add(ok);
                 }
                 if !ok {
                     rep.mismatches.push(Mismatch {
@@ -279,7 +285,115 @@ pub fn evaluate(out: &Path, truth_path: &Path) -> Result<EvalReport, EvalError> 
     };
     rep.overall_accuracy = rep.overall.accuracy();
     rep.auto_accuracy = rep.auto_fields.accuracy();
+    rep.importable_accuracy = rep.importable_fields.accuracy();
+    if options.sample {
+        rep.output_entries = rep.matched_entries;
+    }
     Ok(rep)
+}
+
+/// Pairs the truth entries of a page with the output entries, by how many fields agree
+/// (greedy: pages hold one or two entries, so this is exact enough). Unpaired entries come
+/// last, with `None` on the other side.
+pub fn pair_entries<T>(
+    ts: &[T],
+    os: &[T],
+    agreement: &dyn Fn(&T, &T) -> usize,
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, t) in ts.iter().enumerate() {
+        for (j, o) in os.iter().enumerate() {
+            candidates.push((agreement(t, o), i, j));
+        }
+    }
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut t_used = vec![false; ts.len()];
+    let mut o_used = vec![false; os.len()];
+    let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+    for (score, i, j) in candidates {
+        if score == 0 || t_used[i] || o_used[j] {
+            continue;
+        }
+        t_used[i] = true;
+        o_used[j] = true;
+        pairs.push((Some(i), Some(j)));
+    }
+    pairs.extend(
+        (0..ts.len())
+            .filter(|i| !t_used[*i])
+            .map(|i| (Some(i), None)),
+    );
+    pairs.extend(
+        (0..os.len())
+            .filter(|j| !o_used[*j])
+            .map(|j| (None, Some(j))),
+    );
+    pairs
+}
+
+/// The truth row of each output entry (`book_id`, `page`, `entry` of the records file), paired
+/// as `evaluate` pairs them: for tools that act as a reviewer who knows the truth.
+pub fn truth_of_entries(
+    out: &Path,
+    truth_path: &Path,
+) -> Result<BTreeMap<(String, String, String), BTreeMap<String, String>>, EvalError> {
+    let truth = read_table(truth_path, &ID_COLUMNS)?;
+    let registers: BTreeSet<String> = truth
+        .rows
+        .iter()
+        .map(|r| r.get("register").cloned().unwrap_or_default())
+        .collect();
+    let mut output_rows = Vec::new();
+    for reg in &registers {
+        let path = out.join("records").join(format!("{reg}.csv"));
+        output_rows.extend(read_table(&path, &["book_id", "page", "entry"])?.rows);
+    }
+    let fields: Vec<String> = truth
+        .rows
+        .first()
+        .map(|r| {
+            r.keys()
+                .filter(|k| !ID_COLUMNS.contains(&k.as_str()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let get = |r: &BTreeMap<String, String>, f: &str| canon(r.get(f).map_or("", |s| s.as_str()));
+    let agreement = |t: &&BTreeMap<String, String>, o: &&BTreeMap<String, String>| {
+        fields
+            .iter()
+            .filter(|f| {
+                let tv = get(t, f);
+                !tv.is_empty() && tv == get(o, f)
+            })
+            .count()
+    };
+    let page_of = |r: &BTreeMap<String, String>| (r["book_id"].clone(), r["page"].clone());
+    let mut by_page: BTreeMap<
+        (String, String),
+        (
+            Vec<&BTreeMap<String, String>>,
+            Vec<&BTreeMap<String, String>>,
+        ),
+    > = BTreeMap::new();
+    for r in &truth.rows {
+        by_page.entry(page_of(r)).or_default().0.push(r);
+    }
+    for r in &output_rows {
+        by_page.entry(page_of(r)).or_default().1.push(r);
+    }
+    let mut out_map = BTreeMap::new();
+    for ((book, page), (ts, os)) in by_page {
+        for (ti, oj) in pair_entries(&ts, &os, &agreement) {
+            if let (Some(i), Some(j)) = (ti, oj) {
+                out_map.insert(
+                    (book.clone(), page.clone(), os[j]["entry"].clone()),
+                    ts[i].clone(),
+                );
+            }
+        }
+    }
+    Ok(out_map)
 }
 
 impl EvalReport {
@@ -326,6 +440,16 @@ impl EvalReport {
             self.auto_fields.counted,
             self.auto_entries
         );
+        if self.importable_entries > self.auto_entries {
+            let _ = writeln!(
+                s,
+                "Fields in importable entries (auto + reviewed): {:.2}% correct ({} of {} fields, {} entries)",
+                100.0 * self.importable_accuracy,
+                self.importable_fields.correct,
+                self.importable_fields.counted,
+                self.importable_entries
+            );
+        }
         let statuses: Vec<String> = self
             .status_counts
             .iter()

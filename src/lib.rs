@@ -8,13 +8,16 @@
 //! always rebuilt.
 
 pub mod bookcheck;
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod dedup;
 pub mod emit;
 pub mod eval;
 pub mod extract;
+pub mod fuzz;
 pub mod ingest;
+pub mod journal;
 pub mod normalize;
 pub mod ocr;
 pub mod outdir;
@@ -23,6 +26,7 @@ pub mod page;
 pub mod pipeline;
 pub mod preprocess;
 pub mod reading;
+pub mod review;
 pub mod schema;
 pub mod store;
 pub mod synth;

@@ -180,6 +180,8 @@ pub enum ValueSource {
     Book,
     /// Derived by a documented rule from other fields (e.g. the birth case from the parents).
     Derived,
+    /// Set by a person (a correction, a keyed value, "illegible"): see `FieldValue::set_by`.
+    Person,
 }
 
 /// One extracted field of an entry.
@@ -270,8 +272,10 @@ pub enum EntryStatus {
     Auto,
     /// Something is doubtful: a person must look.
     Review,
-    /// A rule fails.
+    /// A rule fails, or a person rejected the entry (finding `PERSON-REJECTED`).
     Rejected,
+    /// Every doubt was settled by a person (corrections journal): importable.
+    Reviewed,
 }
 
 impl EntryStatus {
@@ -280,7 +284,13 @@ impl EntryStatus {
             EntryStatus::Auto => "auto",
             EntryStatus::Review => "review",
             EntryStatus::Rejected => "rejected",
+            EntryStatus::Reviewed => "reviewed",
         }
+    }
+
+    /// Whether the entry goes to the import files: read with confidence, or settled by people.
+    pub fn importable(&self) -> bool {
+        matches!(self, EntryStatus::Auto | EntryStatus::Reviewed)
     }
 }
 

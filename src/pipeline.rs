@@ -91,6 +91,15 @@ impl Progress for Silent {
 pub struct RunManifest {
     pub scans: PathBuf,
     pub sohoa_version: String,
+    /// The run's `--min-confidence`: entries people change are validated again with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_confidence: Option<f32>,
+    /// The registry files (`--existing`) and matching model (`--dedup-config`) the run checked
+    /// duplicates against: `package`, `emit` and `review` apply the same checks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub existing: Vec<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedup_config: Option<PathBuf>,
 }
 
 impl RunManifest {

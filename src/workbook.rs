@@ -18,6 +18,8 @@ pub struct InflationLimits {
     /// Inflated bytes never allowed, whatever the file's size: a parsed workbook takes several
     /// times its XML in memory.
     pub ceiling: u64,
+    /// Parts a workbook may hold (a real one has a few dozen).
+    pub max_parts: usize,
 }
 
 impl Default for InflationLimits {
@@ -26,6 +28,7 @@ impl Default for InflationLimits {
             floor: 256 << 20,
             ratio: 200,
             ceiling: 6 << 30,
+            max_parts: 10_000,
         }
     }
 }
@@ -42,9 +45,13 @@ impl InflationLimits {
 pub enum WorkbookError {
     #[error("{path}: cannot open the workbook: {message}")]
     Open { path: PathBuf, message: String },
+    #[error(
+        "{path}: the workbook holds {parts} parts (a real one has a few dozen); it is not read"
+    )]
+    TooManyParts { path: PathBuf, parts: usize },
     #[error("{path}: the workbook is not a valid XLSX file ({message}); save it again from Excel or LibreOffice")]
     NotZip { path: PathBuf, message: String },
-    #[error("{path}: the workbook would take more than {limit_mb} MB once unpacked (a file of {file_kb} kB; part {part} alone passes it): it is damaged or built to exhaust memory, and is not read")]
+    #[error("{path}: the workbook would take more than {limit_mb} MB once unpacked (a file of {file_kb} kB; part {part} passes it): it is damaged or built to exhaust memory, and is not read")]
     TooLarge {
         path: PathBuf,
         limit_mb: u64,
@@ -62,12 +69,27 @@ pub fn check_inflation(path: &Path, limits: &InflationLimits) -> Result<(), Work
     };
     let file = std::fs::File::open(path).map_err(|e| open_err(&e))?;
     let file_bytes = file.metadata().map_err(|e| open_err(&e))?.len();
+    check_inflation_of(std::io::BufReader::new(file), file_bytes, path, limits)
+}
+
+/// [`check_inflation`] on a workbook already read (`file_bytes` long), named `path` in errors.
+pub fn check_inflation_of(
+    reader: impl std::io::Read + std::io::Seek,
+    file_bytes: u64,
+    path: &Path,
+    limits: &InflationLimits,
+) -> Result<(), WorkbookError> {
     let allowed = limits.allowed(file_bytes);
-    let mut archive =
-        zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| WorkbookError::NotZip {
+    let mut archive = zip::ZipArchive::new(reader).map_err(|e| WorkbookError::NotZip {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    if archive.len() > limits.max_parts {
+        return Err(WorkbookError::TooManyParts {
             path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+            parts: archive.len(),
+        });
+    }
     let too_large = |part: &str| WorkbookError::TooLarge {
         path: path.to_path_buf(),
         limit_mb: allowed >> 20,
@@ -136,6 +158,7 @@ mod tests {
             floor: 8 << 20,
             ratio: 200,
             ceiling: 1 << 30,
+            max_parts: 100,
         };
         assert!(std::fs::metadata(&path).unwrap().len() < 200_000);
         let err = check_inflation(&path, &small).unwrap_err();

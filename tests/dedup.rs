@@ -195,16 +195,7 @@ fn registry_and_entries(dir: &Path) -> (PathBuf, Vec<Entry>) {
         .map(|c| (c.key.clone(), c.header.clone()))
         .collect();
     let set = dir.join("set");
-    generate(
-        &set,
-        &GenParams {
-            registry: 3000,
-            batch: 10,
-            seed: 9,
-        },
-        &columns,
-    )
-    .unwrap();
+    generate(&set, &GenParams::new(3000, 10, 9), &columns).unwrap();
     let registry = set.join("registry.csv");
     let mut rdr = csv::Reader::from_path(&registry).unwrap();
     let keys: Vec<String> = rdr
@@ -427,5 +418,143 @@ fn xlsx_input_is_read_from_its_import_sheet() {
         rows.iter()
             .any(|r| r[..3] == ["existing", "1", "1"] && r[4] == "duplicate"),
         "{rows:?}"
+    );
+}
+
+/// A small model over plain columns, with the twins cap where the mother agrees.
+const FAMILY_MODEL: &str = r#"
+    [[fields]]
+    name = "name"
+    columns = ["Họ và tên"]
+    kind = "name"
+    cap_when_different = "distinct"
+    cap_when_garbled = "possible"
+    cap_only_if_agree = ["mother"]
+    [[fields]]
+    name = "born"
+    columns = ["Ngày sinh"]
+    kind = "date"
+    [[fields]]
+    name = "mother"
+    columns = ["Mẹ"]
+    kind = "name"
+    [[blocking]]
+    name = "born"
+    keys = ["born:year"]
+    [thresholds]
+    upper = 8
+    lower = 0
+"#;
+
+/// 200 unrelated registry rows (header `Họ và tên,Ngày sinh,Mẹ` plus `extra`), each row
+/// followed by `extra_cell(i)`.
+fn filler_registry(extra: &str, extra_cell: impl Fn(usize) -> String) -> String {
+    let given = [
+        "An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Khánh", "Lộc",
+    ];
+    let family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"];
+    let mut s = format!("Họ và tên,Ngày sinh,Mẹ{extra}\n");
+    for i in 0..200 {
+        s.push_str(&format!(
+            "{} Văn {},{:02}.{:02}.{},{} Thị {}{}\n",
+            family[i % 5],
+            given[(i / 5) % 8],
+            i % 28 + 1,
+            i % 12 + 1,
+            1980 + i % 30,
+            family[(i + 2) % 5],
+            given[(i + 3) % 8],
+            extra_cell(i)
+        ));
+    }
+    s
+}
+
+fn run_family_model(
+    dir: &Path,
+    registry: &str,
+    input: &str,
+) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    std::fs::write(dir.join("model.toml"), FAMILY_MODEL).unwrap();
+    std::fs::write(dir.join("registry.csv"), registry).unwrap();
+    std::fs::write(dir.join("new.csv"), input).unwrap();
+    let out = dir.join("out");
+    let p = |f: &str| dir.join(f).to_str().unwrap().to_string();
+    ok(&sohoa(&[
+        "dedup",
+        "--input",
+        &p("new.csv"),
+        "--existing",
+        &p("registry.csv"),
+        "--config",
+        &p("model.toml"),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let (_, matches) = read_csv(&out.join("matches.csv"));
+    let (headers, clusters) = read_csv(&out.join("clusters.csv"));
+    assert_eq!(headers, ["input_row", "status", "person", "match_rows"]);
+    (matches, clusters)
+}
+
+#[test]
+fn a_registry_holding_earlier_links_keeps_one_person_and_never_joins_two_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    // Rows 201 and 202 are one person linked by an earlier batch (P7); row 203 is another
+    // person (P9) whose record reads the same.
+    let mut registry = filler_registry(",person_id", |i| format!(",P{}", 100 + i));
+    registry.push_str("Tạ Quang Khiêm,04.02.1991,Đỗ Thị Xuân,P7\n");
+    registry.push_str("TA QUANG KHIEM,04.02.1991,Đỗ Thị Xuân,P7\n");
+    let input = "Họ và tên,Ngày sinh,Mẹ\nTạ Quang Khiêm,04.02.1991,Đỗ Thị Xuân\n";
+    let (_, clusters) = run_family_model(dir.path(), &registry, input);
+    assert_eq!(clusters[0][1], "duplicate_of_existing", "{clusters:?}");
+    assert_eq!(clusters[0][2], "P7", "{clusters:?}");
+
+    registry.push_str("Tạ Quang Khiêm,04.02.1991,Đỗ Thị Xuân,P9\n");
+    let (matches, clusters) = run_family_model(dir.path(), &registry, input);
+    assert_eq!(clusters[0][1], "conflict", "{clusters:?}");
+    assert_eq!(clusters[0][3], "201 202 203", "{clusters:?}");
+    assert!(matches.iter().any(|r| r[4] == "conflict"), "{matches:?}");
+}
+
+#[test]
+fn a_garbled_or_doubtfully_read_given_name_is_no_twin_and_weighs_less() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut registry = filler_registry(",Họ và tên__conf", |_| ",".into());
+    registry.push_str("Tạ Thị Hằng,04.02.1991,Đỗ Thị Xuân,0.95\n");
+    registry.push_str("Tạ Thị Mai,04.02.1991,Đỗ Thị Xuân,0.97\n");
+    // 1: the given name garbled past any syllable (one edit from Hằng): the same child.
+    // 2: a well-formed other name read with confidence 0.3: doubtful, reviewed, never merged
+    //    into the twin and its disagreement weighs less.
+    // 3: the twin, read surely: another child.
+    let input = "Họ và tên,Ngày sinh,Mẹ,Họ và tên__conf\n\
+                 Tạ Thị HẰọG,04.02.1991,Đỗ Thị Xuân,\n\
+                 Tạ Thị Lâm,04.02.1991,Đỗ Thị Xuân,0.3\n\
+                 Tạ Thị Lan,04.02.1991,Đỗ Thị Xuân,0.99\n";
+    let (matches, _) = run_family_model(dir.path(), &registry, input);
+    let pair = |input: &str, other: &str| {
+        matches
+            .iter()
+            .find(|r| r[0] == "existing" && r[1] == input && r[2] == other)
+            .cloned()
+            .unwrap_or_else(|| panic!("no pair {input}-{other}: {matches:?}"))
+    };
+    let garbled = pair("1", "201");
+    assert!(garbled[5].contains("name garbled_alike"), "{garbled:?}");
+    assert_eq!(garbled[4], "duplicate", "{garbled:?}");
+    let twin = pair("1", "202");
+    assert_ne!(twin[4], "duplicate", "{twin:?}");
+    let doubtful = pair("2", "201");
+    assert!(
+        doubtful[5].contains("read with confidence 0.30"),
+        "{doubtful:?}"
+    );
+    assert_ne!(doubtful[4], "duplicate", "{doubtful:?}");
+    assert!(
+        matches
+            .iter()
+            .filter(|r| r[1] == "3" && r[0] == "existing")
+            .all(|r| r[4] == "distinct"),
+        "{matches:?}"
     );
 }

@@ -221,13 +221,17 @@ pub fn run_batch(
         &move || Box::new(IsolatedReader::new(worker.clone())) as Box<dyn PageReading>;
     std::fs::create_dir_all(&config.out)
         .with_context(|| format!("{}: cannot create the output folder", config.out.display()))?;
+    let (existing, dedup_config) = registry_settings(args, &config.out);
     pipeline::RunManifest {
-        scans: std::path::absolute(&config.scans).unwrap_or_else(|_| config.scans.clone()),
+        scans: absolute(&config.scans),
         sohoa_version: env!("CARGO_PKG_VERSION").into(),
+        min_confidence: Some(config.validate.min_confidence),
+        existing,
+        dedup_config,
     }
     .save(&config.out)?;
     // The registry files are read before any page: a bad one is said at once, not after hours.
-    let steps = batch_steps(args)?;
+    let steps = batch_steps(args, &config.out)?;
     let display = Display::new(args);
     let (results, stats) = pipeline::process(config, scan, selection, factory, &display)?;
     let outputs = Outputs {
@@ -252,25 +256,69 @@ pub fn run_batch(
     )
 }
 
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The registry files and matching model in force for OUT: those given now, else those the
+/// run recorded in `run.json` (so that `rerun`, `package`, `emit` and `review` check the same).
+pub fn registry_settings(args: &CommonArgs, out: &Path) -> (Vec<PathBuf>, Option<PathBuf>) {
+    if !args.existing.is_empty() {
+        return (
+            args.existing.iter().map(|p| absolute(p)).collect(),
+            args.dedup_config.as_deref().map(absolute),
+        );
+    }
+    match pipeline::RunManifest::load(out) {
+        Ok(m) => (
+            m.existing,
+            args.dedup_config
+                .as_deref()
+                .map(absolute)
+                .or(m.dedup_config),
+        ),
+        Err(_) => (Vec::new(), None),
+    }
+}
+
 /// The batch-wide checks a run applies before writing outputs, in order (`package` applies the
-/// same ones): each book's form and the labels no field took, checks across each book, then
-/// duplicates against the registry when `--existing`
-/// names registry files.
-pub fn batch_steps(args: &CommonArgs) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
+/// same ones): each book's form and the labels no field took, checks across each book, then duplicates against the registry when registry
+/// files are in force ([`registry_settings`]).
+pub fn batch_steps(
+    args: &CommonArgs,
+    out: &Path,
+) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
+    let (existing, dedup_config) = registry_settings(args, out);
+    steps_with(args.schemas.as_deref(), &existing, dedup_config.as_deref())
+}
+
+/// The batch steps of the run in OUT as `run.json` recorded them (for commands that only
+/// rebuild: `emit`, `review`).
+pub fn recorded_steps(
+    schemas: Option<&Path>,
+    out: &Path,
+) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
+    let (existing, dedup_config) = pipeline::RunManifest::load(out)
+        .map(|m| (m.existing, m.dedup_config))
+        .unwrap_or_default();
+    steps_with(schemas, &existing, dedup_config.as_deref())
+}
+
+fn steps_with(
+    schemas: Option<&Path>,
+    existing: &[PathBuf],
+    dedup_config: Option<&Path>,
+) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
     let mut steps: Vec<Box<dyn crate::emit::BatchStep>> = vec![
         Box::new(crate::extract::forms::BookForms),
         Box::new(crate::bookcheck::BookChecks),
     ];
-    if !args.existing.is_empty() {
-        let schemas_dir = Schemas::locate(args.schemas.as_deref());
-        let config = crate::dedup::step::config_for(
-            args.dedup_config.as_deref(),
-            &schemas_dir,
-            &args.existing,
-        )?;
+    if !existing.is_empty() {
+        let schemas_dir = Schemas::locate(schemas);
+        let config =
+            crate::dedup::step::config_for(dedup_config.as_deref(), &schemas_dir, &existing)?;
         steps.push(Box::new(crate::dedup::step::DedupStep::new(
-            config,
-            &args.existing,
+            config, &existing,
         )?));
     }
     Ok(steps)

@@ -7,7 +7,9 @@
 //! ```
 //!
 //! Writes `registry.csv`, `batch.csv` (KS template headers), `pairs.csv`
-//! (`kind,input_row,match_row`) and `near_misses.csv` (`...,relation`: twin, sibling, namesake).
+//! (`kind,input_row,match_row`) and `near_misses.csv` (`...,relation`: twin, sibling, namesake);
+//! with `--within`, `within/records.csv` and its truth: the same people in one file.
+//! `--given-garble 2` garbles duplicates' given names twice as often.
 
 use super::Exit;
 use crate::dedup::generate::{generate, GenParams};
@@ -28,6 +30,13 @@ pub struct DedupSynthArgs {
     pub batch: usize,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// How heavily duplicates' given names are garbled, as a multiple of the usual rate
+    /// (2 = twice as heavy).
+    #[arg(long, default_value_t = 1.0)]
+    pub given_garble: f64,
+    /// Also write within/: registry and batch as one file to deduplicate on its own.
+    #[arg(long)]
+    pub within: bool,
     /// Folder of schemas (default: ./schemas, else the one sohoa was built with).
     #[arg(long, value_name = "DIR")]
     pub schemas: Option<PathBuf>,
@@ -46,9 +55,9 @@ pub fn execute(args: DedupSynthArgs) -> anyhow::Result<Exit> {
     let summary = generate(
         &args.out,
         &GenParams {
-            registry: args.registry,
-            batch: args.batch,
-            seed: args.seed,
+            given_garble: args.given_garble,
+            within: args.within,
+            ..GenParams::new(args.registry, args.batch, args.seed)
         },
         &columns,
     )

@@ -31,13 +31,31 @@ pub fn execute(args: ExplainArgs) -> anyhow::Result<Exit> {
             )
         })
         .collect();
+    for g in crate::check::codes::ALL {
+        let fill = |t: &str| {
+            t.replace("{field}", "<field>")
+                .replace("{detail}", "<value>")
+        };
+        rows.push((
+            g.code.to_string(),
+            format!("{:?} (check)", g.severity).to_lowercase(),
+            fill(g.vi),
+            fill(g.en),
+        ));
+    }
     for reg in schemas.registers.values() {
+        // A provisional register's rules are sohoa's reading of the law on columns of its
+        // own design: said with each of them.
+        let provisional = |t: &str| match reg.provisional {
+            true => format!("{t} [{} provisional]", reg.code),
+            false => t.to_string(),
+        };
         for r in &reg.rules {
             rows.push((
                 r.code.clone(),
                 format!("{:?}", r.severity).to_lowercase(),
-                r.vi.clone(),
-                r.en.clone(),
+                provisional(&r.vi),
+                provisional(&r.en),
             ));
         }
     }

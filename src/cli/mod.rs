@@ -1,6 +1,7 @@
 //! Command-line interface: one module per subcommand, each opening with its usage. `main`
 //! parses, runs, prints the error chain in the user's words and maps the outcome to an exit code.
 
+pub mod check;
 pub mod config;
 pub mod dedup;
 pub mod dedup_synth;
@@ -23,7 +24,8 @@ pub enum Exit {
     Fatal = 1,
     /// Bad usage: unknown option, missing argument (clap's own code).
     Usage = 2,
-    /// The run finished but some pages or books failed; see the report.
+    /// The run finished but some pages or books failed; see the report. For `check`: the
+    /// workbook has errors or cells to review.
     PagesFailed = 3,
     /// A delivery was written, but only in part (`--allow-partial`): some book lacks entries.
     Partial = 4,
@@ -57,6 +59,8 @@ pub enum Command {
     DedupSynth(dedup_synth::DedupSynthArgs),
     /// Explain a finding code.
     Explain(explain::ExplainArgs),
+    /// Check a hand-keyed workbook (XLSX or CSV) of any register.
+    Check(check::CheckArgs),
     /// Write the delivery package per book (Excel + ZIP of one PDF per entry).
     Package(package::PackageArgs),
     /// Internal: the process `run` reads pages in (started by sohoa itself).
@@ -86,6 +90,7 @@ pub fn main() -> i32 {
         Command::Dedup(a) => dedup::execute(a),
         Command::DedupSynth(a) => dedup_synth::execute(a),
         Command::Explain(a) => explain::execute(a),
+        Command::Check(a) => check::execute(a),
         Command::Package(a) => package::execute(a),
         Command::OcrWorker(a) => ocr_worker::execute(a),
     };

@@ -59,7 +59,7 @@ pub fn package_out(
     allow_partial: bool,
     stdout: bool,
 ) -> anyhow::Result<Exit> {
-    let steps = batch_steps(common)?;
+    let steps = batch_steps(common, out)?;
     let options = PackageOptions {
         allow_partial,
         ..PackageOptions::default()

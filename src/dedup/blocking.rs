@@ -13,7 +13,7 @@ use rayon::prelude::*;
 #[derive(Debug, Clone)]
 pub struct KeyPlan {
     pub names: Vec<String>,
-    rules: Vec<Vec<(usize, KeyTransform)>>,
+    rules: Vec<Vec<(usize, KeyTransform, bool)>>,
 }
 
 impl KeyPlan {
@@ -65,7 +65,7 @@ impl KeyPlan {
 
     /// Bit f set when field f is part of the rule's key.
     pub fn fields_of(&self, rule: usize) -> u32 {
-        self.rules[rule].iter().fold(0, |m, &(f, _)| m | 1 << f)
+        self.rules[rule].iter().fold(0, |m, &(f, _, _)| m | 1 << f)
     }
 
     /// Key of a record under a rule; 0 when a part is missing (no block).
@@ -78,9 +78,11 @@ impl KeyPlan {
         let mut parts = [0u64; 8];
         let plan = &self.rules[rule];
         parts[0] = rule as u64 + 1;
-        for (i, &(field, t)) in plan.iter().enumerate().take(7) {
+        for (i, &(field, t, optional)) in plan.iter().enumerate().take(7) {
             match part(vocab, view, field, t) {
                 Some(v) => parts[i + 1] = v,
+                // A blank optional part is a value of its own.
+                None if optional => parts[i + 1] = BLANK_PART,
                 None => return 0,
             }
         }
@@ -103,6 +105,10 @@ impl KeyPlan {
     }
 }
 
+/// What a blank optional key part hashes as (no value of a part can be it: parts are ids,
+/// dates and hashes well below it, or well-mixed).
+const BLANK_PART: u64 = 0xB1A4_C0DE_0000_0001;
+
 fn part(vocab: &Vocab, v: &View, f: usize, t: KeyTransform) -> Option<u64> {
     let folded = || {
         let tokens = v.tokens(f);
@@ -116,6 +122,18 @@ fn part(vocab: &Vocab, v: &View, f: usize, t: KeyTransform) -> Option<u64> {
         KeyTransform::NamePhonetic => {
             let tokens = v.tokens(f);
             (!tokens.is_empty()).then(|| mix(tokens.iter().map(|&t| vocab.get(t).phonetic as u64)))
+        }
+        KeyTransform::NameSorted => {
+            let tokens = v.tokens(f);
+            if tokens.is_empty() {
+                return None;
+            }
+            let mut keys: Vec<u64> = tokens
+                .iter()
+                .map(|&t| vocab.get(t).phonetic as u64)
+                .collect();
+            keys.sort_unstable();
+            Some(mix(keys))
         }
         KeyTransform::NameFolded | KeyTransform::Folded => folded(),
         KeyTransform::Year => {
@@ -190,6 +208,11 @@ impl RuleIndex {
     }
 }
 
+/// The block size cap of rule `r` among per-rule caps (the last one for rules past the end).
+pub fn cap_of(caps: &[usize], r: usize) -> usize {
+    caps.get(r).or(caps.last()).copied().unwrap_or(usize::MAX)
+}
+
 /// The block index of one side.
 #[derive(Debug, Clone, Default)]
 pub struct BlockIndex {
@@ -202,7 +225,9 @@ pub struct BlockIndex {
 }
 
 impl BlockIndex {
-    pub fn build(plan: &KeyPlan, vocab: &Vocab, store: &RecordStore, max_block: usize) -> Self {
+    /// Indexes `store` under every rule; `max_block[rule]` (or the last value for rules past
+    /// the end) bounds the blocks counted as oversized.
+    pub fn build(plan: &KeyPlan, vocab: &Vocab, store: &RecordStore, max_block: &[usize]) -> Self {
         let n = plan.rule_count();
         let keys = plan.keys_of(vocab, store);
         let rules: Vec<RuleIndex> = (0..n)
@@ -217,10 +242,12 @@ impl BlockIndex {
             .collect();
         let oversized_blocks = rules
             .iter()
-            .map(|ri| {
+            .enumerate()
+            .map(|(r, ri)| {
+                let cap = cap_of(max_block, r);
                 ri.keys
                     .chunk_by(|a, b| a == b)
-                    .filter(|c| c.len() > max_block)
+                    .filter(|c| c.len() > cap)
                     .count()
             })
             .collect();
@@ -293,13 +320,13 @@ mod tests {
         s.push(&mut vocab, &["Trần Dinh", "1991"], src, 3);
         s.push(&mut vocab, &["", "1990"], src, 4);
         let plan = KeyPlan::new(&config);
-        let index = BlockIndex::build(&plan, &vocab, &s, 100);
+        let index = BlockIndex::build(&plan, &vocab, &s, &[100]);
         let k0 = plan.key(&vocab, &s, 0, 0);
         assert_eq!(index.block(0, k0), &[0, 1]);
         assert_eq!(plan.key(&vocab, &s, 3, 0), 0, "no key without a name");
         assert_eq!(index.block(0, 0), &[] as &[u32]);
         assert_eq!(index.oversized_blocks, vec![0]);
-        let tiny = BlockIndex::build(&plan, &vocab, &s, 1);
+        let tiny = BlockIndex::build(&plan, &vocab, &s, &[1]);
         assert_eq!(tiny.oversized_blocks, vec![1]);
     }
 

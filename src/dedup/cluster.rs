@@ -1,7 +1,9 @@
 //! Clusters from `duplicate` links (union-find) and what each input record becomes: new, a
 //! duplicate of a registry record, a later copy of an earlier input record, possibly a
-//! duplicate (review), or part of a conflict: a cluster never joins two registry records
-//! silently.
+//! duplicate (review), or part of a conflict: a cluster never joins two registry persons
+//! silently. A registry that holds earlier batches' links names each record's person
+//! (`person_id`): records of one person are one, so a batch record matching two of them is
+//! that person, while one matching records of two persons is a conflict.
 
 use super::config::Decision;
 use super::link::{Link, Side};
@@ -76,8 +78,24 @@ pub fn demote_weaker(links: &mut [Link], n_input: usize, margin: f64) {
     }
 }
 
-/// Marks conflicting links and resolves every input record.
+/// Marks conflicting links and resolves every input record; each registry record is its own
+/// person.
 pub fn resolve(links: &mut [Link], n_input: usize, n_existing: usize) -> Vec<Resolution> {
+    resolve_persons(links, n_input, n_existing, &|_| None)
+}
+
+/// As [`resolve`], with the person id of earlier links of each registry record, when known.
+pub fn resolve_persons(
+    links: &mut [Link],
+    n_input: usize,
+    n_existing: usize,
+    person_of: &dyn Fn(u32) -> Option<u32>,
+) -> Vec<Resolution> {
+    // A registry record's person: its person id, else the record itself.
+    let person = |r: u32| match person_of(r) {
+        Some(p) => 1u64 << 32 | p as u64,
+        None => r as u64,
+    };
     let node = |side: Side, id: u32| match side {
         Side::Input => id,
         Side::Existing => n_input as u32 + id,
@@ -88,8 +106,9 @@ pub fn resolve(links: &mut [Link], n_input: usize, n_existing: usize) -> Vec<Res
             uf.union(l.input, node(l.side, l.other));
         }
     }
-    // Registry records per cluster root.
+    // Registry records, and their persons, per cluster root.
     let mut existing_of: super::hash::FastMap<u32, Vec<u32>> = Default::default();
+    let mut persons_of: super::hash::FastMap<u32, Vec<u64>> = Default::default();
     for l in links.iter() {
         if l.decision == Decision::Duplicate && l.side == Side::Existing {
             let root = uf.find(l.input);
@@ -97,12 +116,17 @@ pub fn resolve(links: &mut [Link], n_input: usize, n_existing: usize) -> Vec<Res
             if !v.contains(&l.other) {
                 v.push(l.other);
             }
+            let p = persons_of.entry(root).or_default();
+            if !p.contains(&person(l.other)) {
+                p.push(person(l.other));
+            }
         }
     }
+    let conflicted = |root: u32| persons_of.get(&root).is_some_and(|v| v.len() > 1);
     for l in links.iter_mut() {
         if l.decision == Decision::Duplicate {
             let root = uf.find(l.input);
-            l.conflict = existing_of.get(&root).is_some_and(|v| v.len() > 1);
+            l.conflict = conflicted(root);
         }
     }
     // The evidence link of each input record: its own best duplicate link, else any link of
@@ -138,13 +162,13 @@ pub fn resolve(links: &mut [Link], n_input: usize, n_existing: usize) -> Vec<Res
                 };
             };
             match existing_of.get(&root) {
-                Some(v) if v.len() > 1 => {
+                Some(v) if conflicted(root) => {
                     let mut existing = v.clone();
                     existing.sort_unstable();
                     Resolution::Conflict { existing, link }
                 }
                 Some(v) => Resolution::Existing {
-                    existing: v[0],
+                    existing: *v.iter().min().expect("a cluster's registry records"),
                     link,
                 },
                 None if root == i as u32 => Resolution::First,
@@ -191,6 +215,36 @@ mod tests {
         assert_eq!(r[6], Resolution::New);
         assert!(links[3].conflict && links[4].conflict);
         assert!(!links[1].conflict);
+    }
+
+    #[test]
+    fn records_of_one_registry_person_are_one_person_not_a_conflict() {
+        // Registry 6 and 7 were linked by an earlier batch (person 0); 8 is another person.
+        let persons = |r: u32| match r {
+            6 | 7 => Some(0),
+            8 => Some(1),
+            _ => None,
+        };
+        let mut links = vec![
+            link(0, Side::Existing, 6, Decision::Duplicate),
+            link(0, Side::Existing, 7, Decision::Duplicate),
+            link(1, Side::Existing, 7, Decision::Duplicate),
+            link(1, Side::Existing, 8, Decision::Duplicate),
+        ];
+        let r = resolve_persons(&mut links, 2, 10, &persons);
+        // Record 1 joins person 0 and person 1: never silently. Record 0 shares its cluster
+        // through registry 7, so it goes to review as well.
+        assert!(
+            matches!(&r[1], Resolution::Conflict { existing, .. } if existing == &vec![6, 7, 8])
+        );
+        assert!(matches!(r[0], Resolution::Conflict { .. }), "{r:?}");
+        let mut links = links[..2].to_vec();
+        let r = resolve_persons(&mut links, 1, 10, &persons);
+        assert!(matches!(r[0], Resolution::Existing { existing: 6, .. }));
+        assert!(!links[0].conflict && !links[1].conflict);
+        // Without the person ids the same two links are a conflict.
+        let r = resolve(&mut links, 1, 10);
+        assert!(matches!(r[0], Resolution::Conflict { .. }));
     }
 
     #[test]

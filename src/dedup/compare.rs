@@ -16,9 +16,12 @@ pub fn level_names(kind: ComparisonKind) -> &'static [&'static str] {
             "exact",
             "folded",
             "phonetic",
+            "reordered",
             "family_given",
             "similar",
             "given_only",
+            "garbled_alike",
+            "garbled",
             "different",
         ],
         ComparisonKind::Date => &[
@@ -53,10 +56,29 @@ pub mod name {
     pub const EXACT: u8 = 1;
     pub const FOLDED: u8 = 2;
     pub const PHONETIC: u8 = 3;
-    pub const FAMILY_GIVEN: u8 = 4;
-    pub const SIMILAR: u8 = 5;
-    pub const GIVEN_ONLY: u8 = 6;
-    pub const DIFFERENT: u8 = 7;
+    /// The same words in another order (family and given name swapped).
+    pub const REORDERED: u8 = 4;
+    pub const FAMILY_GIVEN: u8 = 5;
+    pub const SIMILAR: u8 = 6;
+    pub const GIVEN_ONLY: u8 = 7;
+    /// The given names disagree, one of them garbled (no syllable, unknown beside a known
+    /// name, or read with low confidence), but one OCR edit or a couple of stray letters
+    /// apart: "HẰọG" and "Hằng", "LõsAN" and "Lan".
+    pub const GARBLED_ALIKE: u8 = 8;
+    /// The given names disagree, one of them garbled past recognition: no evidence of another
+    /// person.
+    pub const GARBLED: u8 = 9;
+    pub const DIFFERENT: u8 = 10;
+}
+
+/// Whether a level says the values agree (closely or loosely): what `cap_only_if_agree` asks
+/// of the family's fields.
+pub fn agrees(kind: ComparisonKind, level: u8) -> bool {
+    level != NULL
+        && match kind {
+            ComparisonKind::Name => level < name::GARBLED,
+            _ => level != different_level(kind),
+        }
 }
 
 /// Date levels.
@@ -99,12 +121,14 @@ impl Comparator<'_> {
     /// Packed levels of every field for two record views.
     pub fn pattern_of(&self, va: &View, vb: &View, scratch: &mut Scratch) -> u64 {
         let mut p = 0u64;
+        let low = self.config.model.low_confidence;
+        let doubtful = |v: &View, f: usize| v.confidence(f).is_some_and(|c| c < low);
         for (f, spec) in self.config.fields.iter().enumerate() {
             let level = match spec.kind {
-                ComparisonKind::Name => compare_names(
+                ComparisonKind::Name => compare_names_read(
                     self.vocab,
-                    va.tokens(f),
-                    vb.tokens(f),
+                    (va.tokens(f), doubtful(va, f)),
+                    (vb.tokens(f), doubtful(vb, f)),
                     spec.similar,
                     scratch,
                 ),
@@ -176,12 +200,25 @@ fn phonetic_id(v: &Vocab, t: TokenId) -> u32 {
     v.get(t).phonetic
 }
 
-/// exact, folded, phonetic, family_given (middle dropped or changed), similar (family and given
-/// names alike), given_only (given names alike, family not), different.
+/// Names read with full confidence (see [`compare_names_read`]).
 pub fn compare_names(
     vocab: &Vocab,
     a: &[TokenId],
     b: &[TokenId],
+    similar: f64,
+    scratch: &mut Scratch,
+) -> u8 {
+    compare_names_read(vocab, (a, false), (b, false), similar, scratch)
+}
+
+/// exact, folded, phonetic, reordered, family_given (middle dropped or changed), similar
+/// (family and given names alike), given_only (given names alike, family not), garbled_alike
+/// and garbled (given names disagree, one garbled), different. Each side comes with whether
+/// it was read with low confidence.
+pub fn compare_names_read(
+    vocab: &Vocab,
+    (a, low_a): (&[TokenId], bool),
+    (b, low_b): (&[TokenId], bool),
     similar: f64,
     scratch: &mut Scratch,
 ) -> u8 {
@@ -197,33 +234,139 @@ pub fn compare_names(
     if same_by(vocab, a, b, phonetic_id) {
         return name::PHONETIC;
     }
+    if same_words_reordered(vocab, a, b) {
+        return name::REORDERED;
+    }
     let (ga, gb) = (a[a.len() - 1], b[b.len() - 1]);
     let given_same = phonetic_id(vocab, ga) == phonetic_id(vocab, gb);
-    if a.len() >= 2 && b.len() >= 2 {
+    let family_alike = if a.len() >= 2 && b.len() >= 2 {
         let family_same = phonetic_id(vocab, a[0]) == phonetic_id(vocab, b[0]);
         if family_same && given_same {
             return name::FAMILY_GIVEN;
         }
         // Similar: the family names alike and the given names alike, each on its own, so that
         // twins named Hùng and Dũng stay apart even though their full names differ by a letter.
+        let family_alike = family_same || words_alike(vocab, a[0], b[0], similar, scratch);
         if words_alike(vocab, ga, gb, similar, scratch) {
             // A family name garbled beyond recognition, or changed (a child may take the
             // mother's): weaker, but not the different person a different given name is.
-            return if words_alike(vocab, a[0], b[0], similar, scratch) {
+            return if family_alike {
                 name::SIMILAR
             } else {
                 name::GIVEN_ONLY
             };
         }
-        return name::DIFFERENT;
-    }
-    if (a.len() == 1 && b.len() == 1 && words_alike(vocab, ga, gb, similar, scratch))
-        || jw(vocab, a, b, scratch) >= similar
-    {
-        name::SIMILAR
+        family_alike
     } else {
-        name::DIFFERENT
+        if (a.len() == 1 && b.len() == 1 && words_alike(vocab, ga, gb, similar, scratch))
+            || jw(vocab, a, b, scratch) >= similar
+        {
+            return name::SIMILAR;
+        }
+        true
+    };
+    // The given names disagree. Garbled is not different: a value that is no syllable, or
+    // no known name beside a known one, or read with low confidence, says nothing of another
+    // person.
+    let doubtful = |x: TokenId, low: bool, rival: TokenId| {
+        let (t, r) = (vocab.get(x), vocab.get(rival));
+        low || !t.well_formed || (!t.known && r.known)
+    };
+    if doubtful(ga, low_a, gb) || doubtful(gb, low_b, ga) {
+        let fa = vocab.folded.resolve(vocab.get(ga).folded);
+        let fb = vocab.folded.resolve(vocab.get(gb).folded);
+        return if family_alike && garbled_alike(fa, fb) {
+            name::GARBLED_ALIKE
+        } else {
+            name::GARBLED
+        };
     }
+    name::DIFFERENT
+}
+
+/// The same folded words, in another order, the family name moved ("Jack Steinert" and
+/// "Steinert Jack"). Middle and given names swapped behind the same family name ("Trần Thu
+/// Ngọc", "Trần Ngọc Thu") are two names: twins are named so.
+fn same_words_reordered(vocab: &Vocab, a: &[TokenId], b: &[TokenId]) -> bool {
+    const MAX: usize = 8;
+    if a.len() != b.len() || a.len() < 2 || a.len() > MAX {
+        return false;
+    }
+    if folded_id(vocab, a[0]) == folded_id(vocab, b[0]) {
+        return false;
+    }
+    let mut x = [0u32; MAX];
+    let mut y = [0u32; MAX];
+    for (i, (&p, &q)) in a.iter().zip(b).enumerate() {
+        x[i] = folded_id(vocab, p);
+        y[i] = folded_id(vocab, q);
+    }
+    let (x, y) = (&mut x[..a.len()], &mut y[..a.len()]);
+    x.sort_unstable();
+    y.sort_unstable();
+    x == y
+}
+
+/// Two folded words (look-alike figures read as letters) one OCR edit apart (a letter
+/// changed, inserted, dropped, or two neighbours swapped), two when the shorter has four
+/// letters or more, or one the other with at most two stray letters inserted ("losan" and
+/// "lan").
+pub fn garbled_alike(a: &str, b: &str) -> bool {
+    let letters = |s: &str| -> Vec<char> {
+        s.chars()
+            .map(|c| match c {
+                '0' | '6' => 'o',
+                '1' | '|' => 'l',
+                '5' => 's',
+                '8' => 'b',
+                c => c,
+            })
+            .collect()
+    };
+    let (a, b) = (letters(a), letters(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let allowed = if a.len().min(b.len()) >= 4 { 2 } else { 1 };
+    if damerau_levenshtein(&a, &b) <= allowed {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    short.len() >= 2 && long.len() - short.len() <= 2 && is_subsequence(short, long)
+}
+
+fn is_subsequence(short: &[char], long: &[char]) -> bool {
+    let mut it = long.iter();
+    short.iter().all(|c| it.any(|d| d == c))
+}
+
+/// Edit distance with adjacent transpositions (optimal string alignment), for short words.
+fn damerau_levenshtein(a: &[char], b: &[char]) -> usize {
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, x) in d[0].iter_mut().enumerate() {
+        *x = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
 }
 
 /// Same phonetic key, same OCR skeleton, or Jaro-Winkler close.
@@ -452,6 +595,47 @@ mod tests {
         assert_eq!(names("Võ Ngọc Sen", "Võ Ngọc Mai"), "different");
         assert_eq!(names("Nguyễn Văn An", "Trần Văn Bình"), "different");
         assert_eq!(names("", "Trần Văn Bình"), "missing");
+        assert_eq!(names("Steinert Jack", "Jack Steinert"), "reordered");
+        assert_eq!(names("Trần Thu Ngọc", "Trần Ngọc Thu"), "different");
+    }
+
+    #[test]
+    fn a_garbled_given_name_is_not_a_different_one() {
+        // The issue's examples: twins rules must not read these as another child.
+        assert_eq!(names("Nguyễn Thị Hằng", "Nguyễn Thị HẰọG"), "garbled_alike");
+        assert_eq!(names("Trần Thị Lan", "Trần Thị LõsAN"), "garbled_alike");
+        assert_eq!(names("Lê Văn Ngữ", "Lê Văn Nữg"), "garbled_alike");
+        assert_eq!(names("Phạm Văn Tú", "Phạm Văn ỷú"), "garbled_alike");
+        // Garbled past recognition: not evidence either way.
+        assert_eq!(names("Phạm Văn Tú", "Phạm Văn Kỷọx"), "garbled");
+        // Twins: both well formed, both different.
+        assert_eq!(names("Lê Văn Hùng", "Lê Văn Dũng"), "different");
+        // Figures read for letters are letters.
+        assert_eq!(names("Phạm Kim Thảo", "Phạm Kim TH0Ả"), "garbled_alike");
+    }
+
+    #[test]
+    fn a_given_name_read_with_low_confidence_is_garbled_not_different() {
+        let mut v = Vocab::new();
+        let a: Vec<_> = name_words("Lê Văn Hùng").map(|w| v.token(w)).collect();
+        let b: Vec<_> = name_words("Lê Văn Dũng").map(|w| v.token(w)).collect();
+        let mut s = Scratch::default();
+        let sure = compare_names_read(&v, (&a, false), (&b, false), 0.9, &mut s);
+        let doubt = compare_names_read(&v, (&a, false), (&b, true), 0.9, &mut s);
+        assert_eq!(sure, name::DIFFERENT);
+        assert_eq!(doubt, name::GARBLED_ALIKE);
+    }
+
+    #[test]
+    fn an_unknown_name_beside_a_known_one_is_doubtful() {
+        let mut v = Vocab::with_lexicon(&["hùng".to_string()]);
+        let a: Vec<_> = name_words("Lê Văn Hùng").map(|w| v.token(w)).collect();
+        let b: Vec<_> = name_words("Lê Văn Khiêm").map(|w| v.token(w)).collect();
+        let c: Vec<_> = name_words("Lê Văn Tuân").map(|w| v.token(w)).collect();
+        let mut s = Scratch::default();
+        assert_eq!(compare_names(&v, &a, &b, 0.9, &mut s), name::GARBLED);
+        // Neither known: two plain names, different.
+        assert_eq!(compare_names(&v, &b, &c, 0.9, &mut s), name::DIFFERENT);
     }
 
     fn dates(a: &str, b: &str) -> &'static str {

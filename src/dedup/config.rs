@@ -61,6 +61,26 @@ pub struct FieldSpec {
     /// parents, birth date and place; only their given names differ).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap_when_different: Option<Decision>,
+    /// The same for the name level `garbled` (a given name garbled past recognition against a
+    /// well-formed one): not evidence of another person, but not of the same one either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_when_garbled: Option<Decision>,
+    /// The caps apply only when at least one of these fields agrees (twins and siblings share
+    /// their parents): with the parents' columns empty, a different given name is weighed like
+    /// any other disagreement, not a veto. Empty: the caps always apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cap_only_if_agree: Vec<String>,
+    /// Fields of `cap_only_if_agree` as a bit mask (filled on load).
+    #[serde(skip)]
+    pub cap_agree_mask: u32,
+    /// The caps are lifted when one of these `field:level` reaches that level or a closer
+    /// one: `nksSoDinhDanh:exact` (twins and siblings never share an identification number),
+    /// `nksHoTen:folded` (no family gives two children the very same name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cap_unless: Vec<String>,
+    /// `cap_unless` resolved to (field, level) (filled on load).
+    #[serde(skip)]
+    pub cap_unless_levels: Vec<(usize, u8)>,
     /// Whether agreement weights are adjusted by how common the value is.
     #[serde(default = "yes")]
     pub term_frequencies: bool,
@@ -79,9 +99,17 @@ fn yes() -> bool {
 pub struct BlockingRule {
     pub name: String,
     /// `field:transform` parts, e.g. `nksHoTen:given`, `nksNgaySinh:year`. Transforms by kind:
-    /// name `given`, `family`, `phonetic`, `folded`; date `year`, `month_year`, `date`;
-    /// exact/id `value`; place and text `folded`.
+    /// name `given`, `family`, `phonetic`, `sorted` (the words' phonetic keys in any order:
+    /// a family and a given name swapped meet), `folded`; date `year`, `month_year`, `date`;
+    /// exact/id `value`; place and text `folded`. A part ending in `?` is optional: a record
+    /// missing it still has the key, with the part blank (`nksGioiTinh:value?`: records
+    /// without a sex column meet on the other parts).
     pub keys: Vec<String>,
+    /// Blocks of more records than this are skipped for this rule (default: the model's
+    /// `max_block_size`): a rule that only rescues a few badly garbled records should not
+    /// pair every child of a common mother's name born the same year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_block: Option<usize>,
 }
 
 /// An EM training session (Splink's recipe): pairs sharing the session's keys train the m
@@ -140,6 +168,16 @@ pub struct ModelParams {
     pub tf_max_bits: f64,
     /// Seed of the random pair sample, so reruns give the same model.
     pub seed: u64,
+    /// How many matches' worth of weight the starting m of each level keeps in EM (a
+    /// Dirichlet prior): a training session that finds few matches stays near the defaults.
+    pub m_prior_strength: f64,
+    /// A field read with a confidence below this (input column `<column>__conf`, or the
+    /// pipeline's field confidence) is doubtful: a given name so read that disagrees is
+    /// `garbled`, not `different`.
+    pub low_confidence: f64,
+    /// A word seen at least this often in a name field of the data is a known name, as if it
+    /// were in the lexicon (FEBRL's English names, a province's own names).
+    pub lexicon_min_count: u32,
 }
 
 impl Default for ModelParams {
@@ -154,6 +192,9 @@ impl Default for ModelParams {
             duplicate_share: 0.05,
             tf_max_bits: 8.0,
             seed: 20_240_601,
+            m_prior_strength: 100.0,
+            low_confidence: 0.6,
+            lexicon_min_count: 5,
         }
     }
 }
@@ -173,6 +214,22 @@ pub struct MatchConfig {
     pub thresholds: Thresholds,
     #[serde(default)]
     pub model: ModelParams,
+    /// Name lists (TOML arrays of words, e.g. `../codes/names.toml`), relative to this file: a
+    /// word of a name found there is a known name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lexicon: Option<String>,
+    /// Every word of the lexicon files (filled on load).
+    #[serde(skip)]
+    pub lexicon_words: Vec<String>,
+    /// Registry column holding the person (cluster) id of earlier links: registry records
+    /// sharing it are one person, so a batch record matching several of them is that person,
+    /// and one matching records of two persons is a conflict for review.
+    #[serde(default = "default_person_column")]
+    pub person_column: String,
+}
+
+fn default_person_column() -> String {
+    "person_id".into()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -193,16 +250,29 @@ pub const MAX_FIELDS: usize = 15;
 pub const MAX_RULES: usize = 16;
 
 impl MatchConfig {
-    /// Reads and checks a configuration file.
+    /// Reads and checks a configuration file, and the lexicon files it names.
     pub fn load(path: &Path) -> Result<MatchConfig, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::parse(&text).map_err(|message| ConfigError::Invalid {
+        let mut config = Self::parse(&text).map_err(|message| ConfigError::Invalid {
             path: path.to_path_buf(),
             message,
-        })
+        })?;
+        if let Some(lexicon) = &config.lexicon {
+            let file = path.parent().unwrap_or(Path::new(".")).join(lexicon);
+            let text = std::fs::read_to_string(&file).map_err(|source| ConfigError::Read {
+                path: file.clone(),
+                source,
+            })?;
+            config.lexicon_words =
+                lexicon_words(&text).map_err(|message| ConfigError::Invalid {
+                    path: file.clone(),
+                    message,
+                })?;
+        }
+        Ok(config)
     }
 
     /// The default configuration of a register: `<schemas>/matching/<REG>.toml`.
@@ -244,6 +314,44 @@ impl MatchConfig {
         for (i, f) in self.fields.iter().enumerate() {
             if self.fields[..i].iter().any(|g| g.name == f.name) {
                 problems.push(format!("field {} is listed twice", f.name));
+            }
+        }
+        let names: Vec<String> = self.fields.iter().map(|f| f.name.clone()).collect();
+        let kinds: Vec<ComparisonKind> = self.fields.iter().map(|f| f.kind).collect();
+        for f in &mut self.fields {
+            f.cap_agree_mask = 0;
+            for other in &f.cap_only_if_agree {
+                match names.iter().position(|n| n == other) {
+                    Some(i) => f.cap_agree_mask |= 1 << i,
+                    None => problems.push(format!(
+                        "field {}: cap_only_if_agree names no field {other}",
+                        f.name
+                    )),
+                }
+            }
+            f.cap_unless_levels.clear();
+            for item in &f.cap_unless {
+                let resolved = item.split_once(':').and_then(|(field, level)| {
+                    let g = names.iter().position(|n| n == field)?;
+                    let l = super::compare::level_names(kinds[g])
+                        .iter()
+                        .position(|x| *x == level)
+                        .filter(|&l| l > 0)?;
+                    Some((g, l as u8))
+                });
+                match resolved {
+                    Some(x) => f.cap_unless_levels.push(x),
+                    None => problems.push(format!(
+                        "field {}: cap_unless \"{item}\" is not field:level of a compared field",
+                        f.name
+                    )),
+                }
+            }
+            if f.cap_when_garbled.is_some() && f.kind != ComparisonKind::Name {
+                problems.push(format!(
+                    "field {}: only names have a garbled level (cap_when_garbled)",
+                    f.name
+                ));
             }
         }
         if self.blocking.is_empty() {
@@ -299,8 +407,13 @@ impl MatchConfig {
         }
     }
 
-    /// Resolves `field:transform` to the field index and its transform.
-    pub fn parse_key(&self, key: &str) -> Result<(usize, KeyTransform), String> {
+    /// Resolves `field:transform` to the field index and its transform; a trailing `?` makes
+    /// the part optional (see [`BlockingRule::keys`]).
+    pub fn parse_key(&self, key: &str) -> Result<(usize, KeyTransform, bool), String> {
+        let (key, optional) = match key.strip_suffix('?') {
+            Some(k) => (k, true),
+            None => (key, false),
+        };
         let (field, transform) = key
             .split_once(':')
             .ok_or_else(|| format!("key \"{key}\" is not field:transform"))?;
@@ -312,8 +425,32 @@ impl MatchConfig {
         let kind = self.fields[index].kind;
         let t = KeyTransform::parse(kind, transform)
             .ok_or_else(|| format!("key \"{key}\": no transform {transform} for a {kind:?}"))?;
-        Ok((index, t))
+        Ok((index, t, optional))
     }
+}
+
+/// Every word of every string array of a TOML file (a name list such as
+/// `schemas/codes/names.toml`), in NFC lower case.
+pub fn lexicon_words(text: &str) -> Result<Vec<String>, String> {
+    use unicode_normalization::UnicodeNormalization;
+    let value: toml::Value = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut words = Vec::new();
+    if let toml::Value::Table(t) = value {
+        for v in t.values() {
+            if let toml::Value::Array(items) = v {
+                for item in items {
+                    if let toml::Value::String(s) = item {
+                        for w in s.split_whitespace() {
+                            words.push(w.nfc().flat_map(char::to_lowercase).collect());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    words.sort();
+    words.dedup();
+    Ok(words)
 }
 
 /// How a field becomes part of a blocking key.
@@ -322,6 +459,7 @@ pub enum KeyTransform {
     GivenPhonetic,
     FamilyPhonetic,
     NamePhonetic,
+    NameSorted,
     NameFolded,
     Year,
     MonthYear,
@@ -337,6 +475,7 @@ impl KeyTransform {
             (K::Name, "given") => KeyTransform::GivenPhonetic,
             (K::Name, "family") => KeyTransform::FamilyPhonetic,
             (K::Name, "phonetic") => KeyTransform::NamePhonetic,
+            (K::Name, "sorted") => KeyTransform::NameSorted,
             (K::Name, "folded") => KeyTransform::NameFolded,
             (K::Date, "year") => KeyTransform::Year,
             (K::Date, "month_year") => KeyTransform::MonthYear,
@@ -379,6 +518,10 @@ mod tests {
         let c = MatchConfig::load(&path).unwrap_or_else(|e| panic!("{e}"));
         assert!(c.fields.iter().any(|f| f.name == "nksHoTen"));
         assert!(c.blocking.len() >= 3);
+        assert!(
+            c.lexicon_words.iter().any(|w| w == "hằng"),
+            "names.toml read"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use super::compare::{level_names, level_of};
 use super::config::MatchConfig;
+use super::link::confidence_adjustment;
 use super::model::{probability, Model};
 use super::record::RecordStore;
 use super::tf::Frequencies;
@@ -41,17 +42,25 @@ impl Explainer<'_> {
             let tf = self
                 .frequencies
                 .adjustment(self.vocab, f, pattern, &va, &vb);
+            let (conf, read_with) = confidence_adjustment(self.model, f, pattern, &va, &vb);
             if level == 0 {
                 let _ = write!(out, "{} missing 0; ", spec.name);
-            } else if tf.abs() >= 0.05 {
-                let _ = write!(
-                    out,
-                    "{} {name} {:+.1} (tf {tf:+.1}); ",
-                    spec.name,
-                    base + tf
-                );
+                continue;
+            }
+            let _ = write!(out, "{} {name} {:+.1}", spec.name, base + tf + conf);
+            let mut notes = Vec::new();
+            if tf.abs() >= 0.05 {
+                notes.push(format!("tf {tf:+.1}"));
+            }
+            if conf >= 0.05 {
+                // A disagreement on a value read with low confidence weighs less.
+                let c = read_with.unwrap_or(1.0);
+                notes.push(format!("read with confidence {c:.2}: {conf:+.1}"));
+            }
+            if notes.is_empty() {
+                out.push_str("; ");
             } else {
-                let _ = write!(out, "{} {name} {:+.1}; ", spec.name, base);
+                let _ = write!(out, " ({}); ", notes.join(", "));
             }
         }
         let _ = write!(
@@ -63,8 +72,21 @@ impl Explainer<'_> {
         );
         if let Some(f) = capped_by {
             let spec = &self.config.fields[f];
-            let cap = spec.cap_when_different.map_or("", |d| d.as_str());
-            let _ = write!(out, "; capped to {cap}: {} different", spec.name);
+            let level = level_of(pattern, f) as usize;
+            let garbled = level == super::compare::name::GARBLED as usize
+                && spec.kind == super::config::ComparisonKind::Name;
+            let cap = if garbled {
+                spec.cap_when_garbled
+            } else {
+                spec.cap_when_different
+            };
+            let _ = write!(
+                out,
+                "; capped to {}: {} {}",
+                cap.map_or("", |d| d.as_str()),
+                spec.name,
+                level_names(spec.kind)[level]
+            );
         }
         out
     }

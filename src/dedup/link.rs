@@ -3,10 +3,11 @@
 //! frequencies, decisions and the guards that cap them.
 
 use super::blocking::{BlockIndex, KeyPlan};
-use super::compare::{different_level, level_of, Comparator, Scratch};
+use super::compare::{level_of, Comparator, Scratch};
 use super::config::{Decision, MatchConfig};
+pub use super::decide::decide;
 use super::model::{self, Model, PatternCounts, SessionPairs};
-use super::record::RecordStore;
+use super::record::{RecordStore, View};
 use super::tf::Frequencies;
 use super::vocab::Vocab;
 use rayon::prelude::*;
@@ -26,18 +27,13 @@ pub struct Registry {
 impl Registry {
     pub fn build(config: &MatchConfig, vocab: &Vocab, store: RecordStore) -> Self {
         // Registry records' own keys are not needed once indexed: lookups go by input keys.
-        let index = BlockIndex::build(
-            &KeyPlan::new(config),
-            vocab,
-            &store,
-            config.model.max_block_size,
-        )
-        .without_record_keys();
+        let index = BlockIndex::build(&KeyPlan::new(config), vocab, &store, &block_caps(config))
+            .without_record_keys();
         let training = BlockIndex::build(
             &KeyPlan::training(config),
             vocab,
             &store,
-            config.model.training_max_block,
+            &[config.model.training_max_block],
         )
         .without_record_keys();
         Self {
@@ -50,6 +46,15 @@ impl Registry {
     pub fn empty(config: &MatchConfig) -> Self {
         Self::build(config, &Vocab::new(), RecordStore::new(config))
     }
+}
+
+/// The block size cap of each blocking rule.
+fn block_caps(config: &MatchConfig) -> Vec<usize> {
+    config
+        .blocking
+        .iter()
+        .map(|r| r.max_block.unwrap_or(config.model.max_block_size))
+        .collect()
 }
 
 /// Which side a matched record is on.
@@ -107,6 +112,8 @@ pub struct RuleStats {
     pub name: String,
     /// Candidate pairs this rule added (pairs of earlier rules are not counted again).
     pub pairs: u64,
+    /// Of those, pairs decided `duplicate`: what the rule finds that no earlier one does.
+    pub duplicates: u64,
     /// Blocks over the size cap (registry and input indexes), skipped.
     pub oversized_blocks: usize,
     /// Input records whose block under this rule was skipped for its size.
@@ -158,21 +165,22 @@ pub fn link(
     let mut timings = Timings::default();
     let plan = KeyPlan::new(config);
     let rules = plan.rule_count();
-    let max_block = config.model.max_block_size;
+    let max_block = block_caps(config);
     let t = Instant::now();
-    let input_index = BlockIndex::build(&plan, vocab, input, max_block);
+    let input_index = BlockIndex::build(&plan, vocab, input, &max_block);
     timings.index_input = t.elapsed().as_secs_f64();
 
     let cmp = Comparator { config, vocab };
     let t = Instant::now();
     let (pairs, per_rule, skipped) =
-        candidates(&cmp, registry, &input_index, input, rules, max_block);
+        candidates(&cmp, registry, &input_index, input, rules, &max_block);
     timings.candidates = t.elapsed().as_secs_f64();
 
     let mut patterns = PatternCounts::default();
-    for p in &pairs {
+    for p in pairs.iter().flatten() {
         *patterns.entry(p.pattern).or_insert(0) += 1;
     }
+    let n_pairs: usize = pairs.iter().map(Vec::len).sum();
     let t = Instant::now();
     let sessions = training_pairs(&cmp, registry, input);
     timings.training = t.elapsed().as_secs_f64();
@@ -201,8 +209,10 @@ pub fn link(
 
     let t = Instant::now();
     let frequencies = Frequencies::count(config, vocab, &stores);
+    let confidences = input.has_confidences() || registry.store.has_confidences();
     let mut links: Vec<Link> = pairs
         .par_iter()
+        .flat_map_iter(|chunk| chunk.iter())
         .filter_map(|p| {
             let (side, other) = if p.other & INPUT_SIDE != 0 {
                 (Side::Input, p.other & !INPUT_SIDE)
@@ -210,7 +220,12 @@ pub fn link(
                 (Side::Existing, p.other)
             };
             let base = model.prior_bits + model.pattern_weight(p.pattern);
-            if base + frequencies.max_gain(p.pattern) < config.thresholds.lower {
+            let conf_gain = if confidences {
+                model.disagreement_bits(p.pattern)
+            } else {
+                0.0
+            };
+            if base + frequencies.max_gain(p.pattern) + conf_gain < config.thresholds.lower {
                 return None;
             }
             let other_store = match side {
@@ -253,10 +268,17 @@ pub fn link(
     });
     timings.score = t.elapsed().as_secs_f64();
 
+    let mut duplicates = vec![0u64; rules];
+    for l in &links {
+        if l.decision == Decision::Duplicate {
+            duplicates[super::compare::rule_of(l.pattern)] += 1;
+        }
+    }
     let rules = (0..rules)
         .map(|r| RuleStats {
             name: plan.names[r].clone(),
             pairs: per_rule[r],
+            duplicates: duplicates[r],
             oversized_blocks: registry.index.oversized_blocks.get(r).copied().unwrap_or(0)
                 + input_index.oversized_blocks[r],
             skipped_lookups: skipped[r],
@@ -266,7 +288,7 @@ pub fn link(
         links,
         model,
         rules,
-        pairs: pairs.len() as u64,
+        pairs: n_pairs as u64,
         timings,
         frequencies,
     }
@@ -278,8 +300,11 @@ fn training_pairs(cmp: &Comparator, registry: &Registry, input: &RecordStore) ->
     let config = cmp.config;
     let plan = KeyPlan::training(config);
     let max_block = config.model.training_max_block;
-    let index = BlockIndex::build(&plan, cmp.vocab, input, max_block);
-    let step = (input.len() / config.model.training_records.max(1)).max(1);
+    let index = BlockIndex::build(&plan, cmp.vocab, input, &[max_block]);
+    // At least one record in twenty: deduplicating a registry within itself, few records have
+    // a duplicate and a fixed sample would find too few matches to train on.
+    let wanted = config.model.training_records.max(input.len() / 20).max(1);
+    let step = (input.len() / wanted).max(1);
     let sample: Vec<usize> = (0..input.len()).step_by(step).collect();
     config
         .training
@@ -354,40 +379,46 @@ pub fn score_pair(
     let (va, vb) = (sa.view(a), sb.view(b));
     for f in 0..config.fields.len() {
         score += tf.adjustment(vocab, f, pattern, &va, &vb);
+        score += confidence_adjustment(model, f, pattern, &va, &vb).0;
     }
     score
 }
 
-/// Decision from the thresholds, capped by the first field whose `different` level caps it.
-pub fn decide(config: &MatchConfig, score: f64, pattern: u64) -> (Decision, Option<usize>) {
-    let mut decision = if score >= config.thresholds.upper {
-        Decision::Duplicate
-    } else if score >= config.thresholds.lower {
-        Decision::Possible
-    } else {
-        Decision::Distinct
+/// A disagreement on a value read with low confidence weighs less: the field's negative
+/// weight is scaled by the lower of the two sides' read confidences. Returns the bits added
+/// (0 or more) and that confidence, when one side has one.
+pub fn confidence_adjustment(
+    model: &Model,
+    f: usize,
+    pattern: u64,
+    va: &View,
+    vb: &View,
+) -> (f64, Option<f64>) {
+    let confidence = match (va.confidence(f), vb.confidence(f)) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
     };
-    let mut capped_by = None;
-    for (f, spec) in config.fields.iter().enumerate() {
-        if let Some(cap) = spec.cap_when_different {
-            if level_of(pattern, f) == different_level(spec.kind) && decision > cap {
-                decision = cap;
-                capped_by = Some(f);
-            }
-        }
+    let Some(c) = confidence else {
+        return (0.0, None);
+    };
+    let weight = model.fields[f].weight[level_of(pattern, f) as usize];
+    if weight >= 0.0 {
+        return (0.0, Some(c));
     }
-    (decision, capped_by)
+    (-weight * (1.0 - c.clamp(0.0, 1.0)), Some(c))
 }
 
-/// Candidate pairs with their patterns, pairs per rule, skipped lookups per rule.
+/// Candidate pairs with their patterns (in chunks of input records, never copied into one
+/// vector: at tens of millions of pairs the copy would double the peak memory), pairs per
+/// rule, skipped lookups per rule.
 fn candidates(
     cmp: &Comparator,
     registry: &Registry,
     input_index: &BlockIndex,
     input: &RecordStore,
     rules: usize,
-    max_block: usize,
-) -> (Vec<Pair>, Vec<u64>, Vec<u64>) {
+    max_block: &[usize],
+) -> (Vec<Vec<Pair>>, Vec<u64>, Vec<u64>) {
     const CHUNK: usize = 2048;
     let chunks: Vec<(Vec<Pair>, Vec<u64>, Vec<u64>)> = (0..input.len().div_ceil(CHUNK))
         .into_par_iter()
@@ -411,7 +442,7 @@ fn candidates(
                             continue;
                         }
                         let block = index.block(r, key);
-                        if block.len() > max_block {
+                        if block.len() > max_block[r] {
                             skipped[r] += 1;
                             continue;
                         }
@@ -428,13 +459,26 @@ fn candidates(
                 found.sort_unstable();
                 found.dedup_by_key(|x| x.0);
                 let vi = input.view(i);
-                for &(other, r) in &found {
-                    per_rule[r as usize] += 1;
-                    let (store, j) = if other & INPUT_SIDE != 0 {
+                let side = |other: u32| {
+                    if other & INPUT_SIDE != 0 {
                         (input, other & !INPUT_SIDE)
                     } else {
                         (&registry.store, other)
-                    };
+                    }
+                };
+                for (k, &(other, r)) in found.iter().enumerate() {
+                    // Records met at random in a store of a million miss the cache: ask for
+                    // the ones a few pairs ahead (their start, then their data) meanwhile.
+                    if let Some(&(ahead, _)) = found.get(k + 8) {
+                        let (store, j) = side(ahead);
+                        store.prefetch_start(j as usize);
+                    }
+                    if let Some(&(ahead, _)) = found.get(k + 4) {
+                        let (store, j) = side(ahead);
+                        store.prefetch_data(j as usize);
+                    }
+                    per_rule[r as usize] += 1;
+                    let (store, j) = side(other);
                     let pattern = cmp.pattern_of(&vi, &store.view(j as usize), &mut scratch)
                         | (r as u64) << 60;
                     out.push(Pair {
@@ -447,12 +491,12 @@ fn candidates(
             (out, per_rule, skipped)
         })
         .collect();
-    let total: usize = chunks.iter().map(|c| c.0.len()).sum();
-    let mut pairs = Vec::with_capacity(total);
+    let mut pairs = Vec::with_capacity(chunks.len());
     let mut per_rule = vec![0u64; rules];
     let mut skipped = vec![0u64; rules];
-    for (p, r, s) in chunks {
-        pairs.extend(p);
+    for (mut p, r, s) in chunks {
+        p.shrink_to_fit();
+        pairs.push(p);
         for k in 0..rules {
             per_rule[k] += r[k];
             skipped[k] += s[k];

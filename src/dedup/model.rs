@@ -46,7 +46,9 @@ pub struct Model {
 /// rarely different. EM replaces them when it has enough pairs.
 fn default_m(kind: ComparisonKind) -> Vec<f64> {
     match kind {
-        ComparisonKind::Name => vec![0.0, 0.55, 0.2, 0.08, 0.07, 0.05, 0.02, 0.03],
+        ComparisonKind::Name => vec![
+            0.0, 0.55, 0.2, 0.08, 0.01, 0.06, 0.05, 0.02, 0.01, 0.01, 0.01,
+        ],
         ComparisonKind::Date => vec![0.0, 0.7, 0.03, 0.05, 0.05, 0.1, 0.02, 0.05],
         ComparisonKind::Exact => vec![0.0, 0.97, 0.03],
         ComparisonKind::Place => vec![0.0, 0.55, 0.2, 0.15, 0.1],
@@ -155,12 +157,18 @@ pub struct SessionPairs {
 }
 
 /// EM over pattern counts with u fixed. `used(pattern)` is the mask of fields that count in a
-/// pair's likelihood; the m of fields in `update` are re-estimated, the others stay. Returns
-/// the share of matches and the iterations run.
+/// pair's likelihood; the m of fields in `update` are re-estimated, the others stay, each
+/// pulled toward `prior` as if `strength` matches had shown it (a Dirichlet prior: a session
+/// that finds a few hundred matches among namesakes or twins cannot swing a level far on its
+/// own). Returns the share of matches and the iterations run.
+#[allow(clippy::too_many_arguments)]
 fn em(
     m: &mut [Vec<f64>],
+    prior: &[Vec<f64>],
+    strength: f64,
     u: &[Vec<f64>],
     patterns: &PatternCounts,
+    never_match: &dyn Fn(u64) -> bool,
     used: &dyn Fn(u64) -> u32,
     update: u32,
     mut lambda: f64,
@@ -168,7 +176,10 @@ fn em(
 ) -> (f64, usize) {
     // Sorted so that sums run in one order whatever order the parallel counting left: the
     // same data always gives the same model, to the last bit.
-    let mut list: Vec<(u64, f64)> = patterns.iter().map(|(&p, &c)| (p, c as f64)).collect();
+    let mut list: Vec<(u64, f64, bool)> = patterns
+        .iter()
+        .map(|(&p, &c)| (p, c as f64, never_match(p)))
+        .collect();
     list.sort_unstable_by_key(|x| x.0);
     let total: f64 = list.iter().map(|x| x.1).sum();
     let nf = m.len();
@@ -177,7 +188,7 @@ fn em(
         run += 1;
         let mut num: Vec<Vec<f64>> = m.iter().map(|l| vec![0.0; l.len()]).collect();
         let mut matched = 0.0;
-        for &(p, count) in &list {
+        for &(p, count, never) in &list {
             let mask = used(p);
             let (mut lm, mut lu) = (0.0f64, 0.0f64);
             for f in 0..nf {
@@ -189,7 +200,11 @@ fn em(
             }
             let a = lambda.ln() + lm;
             let b = (1.0 - lambda).ln() + lu;
-            let w = count / (1.0 + (b - a).exp());
+            let w = if never {
+                0.0
+            } else {
+                count / (1.0 + (b - a).exp())
+            };
             matched += w;
             for (f, n) in num.iter_mut().enumerate() {
                 let l = level_of(p, f) as usize;
@@ -209,7 +224,8 @@ fn em(
             let sum: f64 = nf[1..].iter().sum();
             for l in 1..levels {
                 // A little smoothing keeps a level EM never saw from reaching zero.
-                let new = (nf[l] + 0.01) / (sum + 0.01 * (levels - 1) as f64);
+                let new = (nf[l] + strength * prior[f][l] + 0.01)
+                    / (sum + strength + 0.01 * (levels - 1) as f64);
                 change = change.max((new - mf[l]).abs());
                 mf[l] = new;
             }
@@ -255,6 +271,9 @@ pub fn fit(
         })
         .collect();
     let defaults: Vec<Vec<f64>> = config.fields.iter().map(|f| default_m(f.kind)).collect();
+    // Twins and siblings agree on the family and differ in the given name: a latent class of
+    // their own that EM would take for matches. The caps say they never are.
+    let never_match = |p: u64| super::decide::capped_to_distinct(config, p);
     // Per field: sum of (session matches x m) and of session matches, to pool sessions.
     let mut pooled: Vec<Vec<f64>> = defaults.iter().map(|l| vec![0.0; l.len()]).collect();
     let mut weight = vec![0.0; nf];
@@ -271,8 +290,11 @@ pub fn fit(
             let train = s.train & all;
             let (lambda, it) = em(
                 &mut m,
+                &defaults,
+                config.model.m_prior_strength,
                 &u,
                 &s.patterns,
+                &never_match,
                 &|_| train,
                 train,
                 0.05,
@@ -309,7 +331,18 @@ pub fn fit(
         let used = |p: u64| all & !blocked.get(rule_of(p)).copied().unwrap_or(0);
         let start =
             (config.model.duplicate_share * n_input as f64 / n_candidates as f64).clamp(1e-9, 0.5);
-        let (lambda, it) = em(&mut fixed, &u, candidates, &used, 0, start, 200);
+        let (lambda, it) = em(
+            &mut fixed,
+            &m,
+            0.0,
+            &u,
+            candidates,
+            &never_match,
+            &used,
+            0,
+            start,
+            200,
+        );
         (lambda * n_candidates as f64, it)
     } else {
         (config.model.duplicate_share * n_input as f64, 0)
@@ -356,6 +389,17 @@ pub fn fit(
 }
 
 impl Model {
+    /// The bits the pattern's disagreeing levels take away: the most that low read
+    /// confidences can give back.
+    #[inline]
+    pub fn disagreement_bits(&self, pattern: u64) -> f64 {
+        self.fields
+            .iter()
+            .enumerate()
+            .map(|(f, fm)| (-fm.weight[level_of(pattern, f) as usize]).max(0.0))
+            .sum()
+    }
+
     /// Sum of the level weights of a pattern (no prior, no term frequencies).
     #[inline]
     pub fn pattern_weight(&self, pattern: u64) -> f64 {
@@ -428,13 +472,17 @@ mod tests {
     fn em_recovers_known_m_from_unlabelled_patterns() {
         let c = config();
         let true_m = vec![
-            vec![0.0, 0.6, 0.2, 0.1, 0.05, 0.02, 0.01, 0.02],
+            vec![
+                0.0, 0.6, 0.2, 0.1, 0.01, 0.04, 0.02, 0.01, 0.005, 0.005, 0.01,
+            ],
             vec![0.0, 0.75, 0.03, 0.05, 0.05, 0.07, 0.02, 0.03],
             vec![0.0, 0.98, 0.02],
             vec![0.0, 0.5, 0.3, 0.15, 0.05],
         ];
         let u = vec![
-            vec![0.0, 0.01, 0.005, 0.01, 0.01, 0.03, 0.02, 0.915],
+            vec![
+                0.0, 0.01, 0.005, 0.01, 0.001, 0.01, 0.03, 0.02, 0.004, 0.005, 0.905,
+            ],
             vec![0.0, 0.002, 0.001, 0.004, 0.02, 0.05, 0.08, 0.843],
             vec![0.0, 0.5, 0.5],
             vec![0.0, 0.05, 0.02, 0.08, 0.85],

@@ -118,14 +118,27 @@ pub fn header_key(h: &str) -> String {
         .collect()
 }
 
-/// Whether a file header names the configured column.
+/// Whether a file header names the configured column: the same text (case aside), or the
+/// same template key before a line of its own (`loaiDangKy \ni=[...]`).
 fn header_matches(header: &str, column: &str) -> bool {
     let h = header.trim_start_matches('\u{feff}').trim();
     if h.eq_ignore_ascii_case(column.trim()) {
         return true;
     }
-    let key = header_key(h);
-    !key.is_empty() && key.eq_ignore_ascii_case(&header_key(column))
+    match (template_key(h), template_key(column.trim())) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        _ => false,
+    }
+}
+
+/// The template key of a header: its leading identifier when the rest, if any, stands after
+/// white space ("Họ và tên" has none: "H" is no key of it).
+fn template_key(h: &str) -> Option<&str> {
+    let end = h
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(h.len());
+    let rest = &h[end..];
+    (end > 0 && (rest.is_empty() || rest.starts_with(char::is_whitespace))).then_some(&h[..end])
 }
 
 /// For each field, the indexes of its columns in the header row.
@@ -140,6 +153,70 @@ pub fn map_columns(config: &MatchConfig, headers: &[String]) -> Vec<Vec<usize>> 
                 .collect()
         })
         .collect()
+}
+
+/// The suffix of a column holding the confidence its values were read with (0..1, or a
+/// percentage): `nksHoTen__conf` for `nksHoTen`.
+pub const CONFIDENCE_SUFFIX: &str = "__conf";
+
+/// For each field, the indexes of its columns' confidence columns.
+pub fn map_confidence_columns(config: &MatchConfig, headers: &[String]) -> Vec<Vec<usize>> {
+    config
+        .fields
+        .iter()
+        .map(|f| {
+            f.columns
+                .iter()
+                .filter_map(|c| {
+                    let c = c.trim();
+                    let conf = format!("{}{CONFIDENCE_SUFFIX}", template_key(c).unwrap_or(c));
+                    headers.iter().position(|h| header_matches(h, &conf))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A confidence cell: 0..1, or a percentage above 1; blank or unreadable is unknown.
+fn parse_confidence(cell: &str) -> Option<f32> {
+    let x: f32 = cell.trim().replace(',', ".").parse().ok()?;
+    if !x.is_finite() || x < 0.0 {
+        return None;
+    }
+    Some(if x > 1.0 { (x / 100.0).min(1.0) } else { x })
+}
+
+/// Columns a file has beyond the field values: confidences and the person id.
+struct Extras {
+    confidence: Vec<Vec<usize>>,
+    person: Option<usize>,
+}
+
+impl Extras {
+    fn new(config: &MatchConfig, headers: &[String]) -> Self {
+        Self {
+            confidence: map_confidence_columns(config, headers),
+            person: headers
+                .iter()
+                .position(|h| header_matches(h, &config.person_column)),
+        }
+    }
+
+    /// Each field's confidence: the lowest of its columns' (a name joined from two columns is
+    /// as sure as its less sure part).
+    fn fill<'a>(&self, out: &mut Vec<Option<f32>>, mut cell: impl FnMut(usize) -> Option<&'a str>) {
+        out.clear();
+        if self.confidence.iter().all(Vec::is_empty) {
+            return;
+        }
+        for cols in &self.confidence {
+            out.push(
+                cols.iter()
+                    .filter_map(|&c| cell(c).and_then(parse_confidence))
+                    .reduce(f32::min),
+            );
+        }
+    }
 }
 
 /// How many configured columns a header row has (to guess which model fits a file).
@@ -210,12 +287,24 @@ pub fn read_into(
             .ok_or_else(|| ReadError::NoHeader { path: path.into() })?;
         columns = map_columns(config, &headers);
         require_some_column(path, config, &headers, &columns)?;
+        let extras = Extras::new(config, &headers);
+        let mut confidences = Vec::new();
         for (i, row) in rows.enumerate() {
             if row.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
             fill(&mut values, &columns, |c| row.get(c).map(String::as_str));
-            push(store, vocab, &values, source, i as u32 + 1);
+            extras.fill(&mut confidences, |c| row.get(c).map(String::as_str));
+            let person = extras.person.and_then(|c| row.get(c)).map(String::as_str);
+            push(
+                store,
+                vocab,
+                &values,
+                &confidences,
+                person,
+                source,
+                i as u32 + 1,
+            );
             summary.records += 1;
         }
     } else {
@@ -229,6 +318,8 @@ pub fn read_into(
         columns = map_columns(config, &headers);
         require_some_column(path, config, &headers, &columns)?;
         let mut bad_column: Option<usize> = None;
+        let extras = Extras::new(config, &headers);
+        let mut confidences = Vec::new();
         // One thread parses CSV into batches of byte records while this one normalises and
         // interns: the two halves of reading take about the same time. Only the configured
         // columns are checked as UTF-8, not all seventy.
@@ -293,7 +384,10 @@ pub fn read_into(
                         bad_column.get_or_insert(c + 1);
                         continue;
                     }
-                    push(store, vocab, &values, source, row);
+                    let text = |c: usize| record.get(c).and_then(|b| std::str::from_utf8(b).ok());
+                    extras.fill(&mut confidences, text);
+                    let person = extras.person.and_then(text);
+                    push(store, vocab, &values, &confidences, person, source, row);
                     summary.records += 1;
                 }
                 let _ = empty_tx.send(batch);
@@ -338,12 +432,27 @@ fn fill<'a>(
     }
 }
 
-fn push(store: &mut RecordStore, vocab: &mut Vocab, values: &[String], source: u16, row: u32) {
+fn push(
+    store: &mut RecordStore,
+    vocab: &mut Vocab,
+    values: &[String],
+    confidences: &[Option<f32>],
+    person: Option<&str>,
+    source: u16,
+    row: u32,
+) {
     let mut refs: [&str; super::config::MAX_FIELDS] = [""; super::config::MAX_FIELDS];
     for (r, v) in refs.iter_mut().zip(values) {
         *r = v;
     }
-    store.push(vocab, &refs[..values.len()], source, row);
+    store.push_read(
+        vocab,
+        &refs[..values.len()],
+        confidences,
+        person,
+        source,
+        row,
+    );
 }
 
 /// Every row of the import sheet (`DL Import`, else the first) as text.
@@ -467,11 +576,35 @@ mod tests {
     }
 
     #[test]
+    fn confidence_and_person_columns_are_read_beside_the_values() {
+        let config = MatchConfig::one_name_column();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(
+            &path,
+            "name,name__conf,person_id\nLê Văn Hùng,0.42,P1\nLê Văn Hùng,87,\nLê Văn An,,P1\n",
+        )
+        .unwrap();
+        let mut vocab = Vocab::new();
+        let mut store = RecordStore::new(&config);
+        read_into(&path, &config, &mut vocab, &mut store).unwrap();
+        assert!(store.has_confidences());
+        assert_eq!(store.view(0).confidence(0), Some(0.42));
+        assert_eq!(store.view(1).confidence(0), Some(0.87));
+        assert_eq!(store.view(2).confidence(0), None);
+        assert_eq!(store.person(0), store.person(2));
+        assert!(store.person(0).is_some());
+        assert_eq!(store.person(1), None);
+    }
+
+    #[test]
     fn template_headers_match_their_keys() {
         assert!(header_matches("loaiDangKy \ni=[1,2,3,4,5,6]", "loaiDangKy"));
         assert!(header_matches("\u{feff}nksHoTen ", "nkshoten"));
         assert!(header_matches("Họ tên", "họ tên"));
         assert!(!header_matches("meHoTen", "nksHoTen"));
+        assert!(header_matches("Họ và tên", "họ và tên"));
+        assert!(!header_matches("Họ mẹ", "Họ và tên"));
     }
 
     #[test]

@@ -25,15 +25,19 @@ impl DateKey {
     }
 }
 
-/// Reads `dd.mm.yyyy`, `dd/mm/yyyy`, `dd-mm-yyyy`, `mm.yyyy`, `yyyy` and ISO `yyyy-mm-dd`.
+/// Reads `dd.mm.yyyy`, `dd/mm/yyyy`, `dd-mm-yyyy`, `mm.yyyy`, `yyyy`, ISO `yyyy-mm-dd` and
+/// `yyyymmdd` run together (FEBRL, database exports).
 /// A day or month out of range is dropped (the rest stays usable); anything else is missing.
 pub fn parse_date(s: &str) -> DateKey {
-    let parts: Vec<&str> = s
-        .trim()
-        .trim_start_matches('\'')
-        .split(['.', '/', '-', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let s = s.trim().trim_start_matches('\'');
+    let compact = s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = if compact {
+        vec![&s[..4], &s[4..6], &s[6..]]
+    } else {
+        s.split(['.', '/', '-', ' '])
+            .filter(|p| !p.is_empty())
+            .collect()
+    };
     let num = |p: &str| -> Option<u32> {
         (p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
             .then(|| p.parse().ok())
@@ -80,11 +84,25 @@ pub struct RecordStore {
     pub sources: Vec<u16>,
     /// File names (or other labels) the records came from.
     pub source_names: Vec<String>,
+    /// Per record and field, the confidence the value was read with in hundredths
+    /// ([`NO_CONFIDENCE`] when not given); empty when no record of the store has any.
+    confidences: Vec<u8>,
+    with_confidences: bool,
+    /// Per record, the person (cluster) id of earlier links, interned in `person_names`
+    /// ([`MISSING`] when blank); empty when no record has one.
+    persons: Vec<u32>,
+    with_persons: bool,
+    pub person_names: super::vocab::Interner,
 }
+
+/// A field whose read confidence is not known.
+pub const NO_CONFIDENCE: u8 = u8::MAX;
 
 /// The fields of one record, as slices of its data (one element for dates and values).
 pub struct View<'a> {
     fields: [&'a [u32]; MAX_FIELDS],
+    /// Confidences in hundredths by field, empty when the store has none.
+    confidences: &'a [u8],
 }
 
 impl<'a> View<'a> {
@@ -100,6 +118,26 @@ impl<'a> View<'a> {
     pub fn value(&self, f: usize) -> Option<u32> {
         self.fields[f].first().copied().filter(|&v| v != MISSING)
     }
+    /// The confidence field `f` was read with (0..1), when known.
+    #[inline]
+    pub fn confidence(&self, f: usize) -> Option<f64> {
+        match self.confidences.get(f) {
+            Some(&c) if c != NO_CONFIDENCE => Some(c as f64 / 100.0),
+            _ => None,
+        }
+    }
+}
+
+/// A prefetch hint: it reads nothing and cannot fault, whatever the address.
+#[inline(always)]
+fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint that never dereferences or faults, for any address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 fn pack_date(d: DateKey) -> u32 {
@@ -130,6 +168,11 @@ impl RecordStore {
             rows: Vec::new(),
             sources: Vec::new(),
             source_names: Vec::new(),
+            confidences: Vec::new(),
+            with_confidences: false,
+            persons: Vec::new(),
+            with_persons: false,
+            person_names: Default::default(),
         }
     }
 
@@ -148,6 +191,42 @@ impl RecordStore {
 
     /// Adds a record from its raw field values (one per configured field, `""` when blank).
     pub fn push(&mut self, vocab: &mut Vocab, values: &[&str], source: u16, row: u32) {
+        self.push_read(vocab, values, &[], None, source, row);
+    }
+
+    /// Adds a record with, when known, the confidence of each field (0..1, `None` when not
+    /// given; empty: none) and the person id of earlier links.
+    pub fn push_read(
+        &mut self,
+        vocab: &mut Vocab,
+        values: &[&str],
+        confidences: &[Option<f32>],
+        person: Option<&str>,
+        source: u16,
+        row: u32,
+    ) {
+        let n = self.kinds.len();
+        let record = self.rows.len();
+        if confidences.iter().any(Option::is_some) && !self.with_confidences {
+            self.with_confidences = true;
+            self.confidences = vec![NO_CONFIDENCE; record * n];
+        }
+        if self.with_confidences {
+            for f in 0..n {
+                let c = confidences.get(f).copied().flatten();
+                self.confidences
+                    .push(c.map_or(NO_CONFIDENCE, |c| (c.clamp(0.0, 1.0) * 100.0).round() as u8));
+            }
+        }
+        let person = person.map(str::trim).filter(|p| !p.is_empty());
+        if person.is_some() && !self.with_persons {
+            self.with_persons = true;
+            self.persons = vec![MISSING; record];
+        }
+        if self.with_persons {
+            self.persons
+                .push(person.map_or(MISSING, |p| self.person_names.intern(p)));
+        }
         debug_assert_eq!(values.len(), self.kinds.len());
         for (kind, raw) in self.kinds.iter().zip(values) {
             let raw = raw.trim().trim_start_matches('\'');
@@ -197,7 +276,42 @@ impl RecordStore {
                 pos += 1;
             }
         }
-        View { fields }
+        let n = self.kinds.len();
+        let confidences = if !self.with_confidences {
+            &[][..]
+        } else {
+            &self.confidences[r * n..(r + 1) * n]
+        };
+        View {
+            fields,
+            confidences,
+        }
+    }
+
+    /// Asks the processor to fetch where record `r` starts (a hint; no effect elsewhere).
+    #[inline]
+    pub fn prefetch_start(&self, r: usize) {
+        prefetch(self.starts.as_ptr().wrapping_add(r) as *const u8);
+    }
+
+    /// Asks the processor to fetch record `r`'s data (its first two cache lines).
+    #[inline]
+    pub fn prefetch_data(&self, r: usize) {
+        if let Some(&start) = self.starts.get(r) {
+            let at = self.data.as_ptr().wrapping_add(start as usize) as *const u8;
+            prefetch(at);
+            prefetch(at.wrapping_add(64));
+        }
+    }
+
+    /// Whether any record carries a field confidence.
+    pub fn has_confidences(&self) -> bool {
+        self.with_confidences
+    }
+
+    /// The person id of earlier links of record `r`, when given.
+    pub fn person(&self, r: usize) -> Option<u32> {
+        self.persons.get(r).copied().filter(|&p| p != MISSING)
     }
 
     #[inline]
@@ -230,7 +344,11 @@ impl RecordStore {
 
     /// Bytes held, for the report.
     pub fn heap_bytes(&self) -> usize {
-        self.data.capacity() * 4 + self.starts.capacity() * 8 + self.rows.capacity() * 6
+        self.data.capacity() * 4
+            + self.starts.capacity() * 8
+            + self.rows.capacity() * 6
+            + self.confidences.capacity()
+            + self.persons.capacity() * 4
     }
 }
 
@@ -289,6 +407,7 @@ mod tests {
         assert_eq!(parse_date("05/03/1998"), full);
         assert_eq!(parse_date("5-3-1998"), full);
         assert_eq!(parse_date("1998-03-05"), full);
+        assert_eq!(parse_date("19980305"), full);
         assert_eq!(
             parse_date("03.1998"),
             DateKey {

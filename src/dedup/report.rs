@@ -196,7 +196,11 @@ impl DedupReport {
             self.input_records, self.existing_records, self.pairs_compared, self.pairs_per_second
         );
         for r in &self.blocking {
-            let _ = write!(s, "  key {:<24} {:>10} pairs", r.name, r.pairs);
+            let _ = write!(
+                s,
+                "  key {:<24} {:>10} pairs {:>7} duplicate",
+                r.name, r.pairs, r.duplicates
+            );
             if r.oversized_blocks > 0 {
                 let _ = write!(
                     s,
@@ -394,6 +398,61 @@ pub fn score_truth(
         }
     }
     Ok(scores)
+}
+
+/// Writes `clusters.csv`: what each input record became (`input_row,status,person,
+/// match_rows`). `person` is the registry person id of earlier links (column `person_id`)
+/// when the record is one, `existing:<row>` for a registry record without one, and
+/// `input:<row>` (its cluster's first input record) for a new person: appended to the
+/// registry with this column, the batch's links carry over to the next batch.
+pub fn write_clusters(
+    path: &Path,
+    resolutions: &[Resolution],
+    linkage: &Linkage,
+    input: &RecordStore,
+    existing: &RecordStore,
+) -> std::io::Result<()> {
+    let person_of_existing = |r: u32| match existing.person(r as usize) {
+        Some(p) => existing.person_names.resolve(p).to_string(),
+        None => format!("existing:{}", existing.describe(r as usize)),
+    };
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(path)?));
+    w.write_record(["input_row", "status", "person", "match_rows"])?;
+    for (i, r) in resolutions.iter().enumerate() {
+        let own = format!("input:{}", input.describe(i));
+        let (status, person, rows) = match r {
+            Resolution::New => ("new", own, String::new()),
+            Resolution::First => ("first_of_cluster", own, String::new()),
+            Resolution::LaterCopy { first, .. } => (
+                "later_copy",
+                format!("input:{}", input.describe(*first as usize)),
+                input.describe(*first as usize),
+            ),
+            Resolution::Existing { existing: e, .. } => (
+                "duplicate_of_existing",
+                person_of_existing(*e),
+                existing.describe(*e as usize),
+            ),
+            Resolution::Possible { link } => {
+                let l = &linkage.links[*link];
+                let other = match l.side {
+                    Side::Existing => existing.describe(l.other as usize),
+                    Side::Input => format!("input:{}", input.describe(l.other as usize)),
+                };
+                ("possible", own, other)
+            }
+            Resolution::Conflict { existing: rows, .. } => (
+                "conflict",
+                own,
+                rows.iter()
+                    .map(|&r| existing.describe(r as usize))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        };
+        w.write_record([input.describe(i).as_str(), status, &person, &rows])?;
+    }
+    w.flush()
 }
 
 /// Writes `matches.csv`: every reported pair with its decision and explanation.

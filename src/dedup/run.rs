@@ -52,7 +52,7 @@ pub fn run_files(run: &FileRun) -> Result<FileRunResult, DedupError> {
         config: run.config_label.clone(),
         ..Default::default()
     };
-    let mut vocab = Vocab::new();
+    let mut vocab = Vocab::with_lexicon(&config.lexicon_words);
     let t = Instant::now();
     let mut registry_store = RecordStore::new(config);
     for path in run.existing {
@@ -76,10 +76,16 @@ pub fn run_files(run: &FileRun) -> Result<FileRunResult, DedupError> {
     rep.input_records = input.len();
     rep.existing_records = registry.store.len();
     rep.vocabulary_words = vocab.token_count();
+    vocab.learn_frequent(config, &[&registry.store, &input]);
 
     let mut linkage = link::link(config, &vocab, &registry, &input);
     cluster::demote_weaker(&mut linkage.links, input.len(), config.thresholds.margin);
-    let resolutions = cluster::resolve(&mut linkage.links, input.len(), registry.store.len());
+    let resolutions = cluster::resolve_persons(
+        &mut linkage.links,
+        input.len(),
+        registry.store.len(),
+        &|r| registry.store.person(r as usize),
+    );
     rep.count(&linkage, &resolutions, &input, &registry.store);
     if let Some(truth) = run.truth {
         rep.truth = Some(
@@ -103,6 +109,13 @@ pub fn run_files(run: &FileRun) -> Result<FileRunResult, DedupError> {
     report::write_matches(&matches, &linkage, &explainer, &input, &registry.store).map_err(
         |source| DedupError::Write {
             path: matches.clone(),
+            source,
+        },
+    )?;
+    let clusters = run.out.join("clusters.csv");
+    report::write_clusters(&clusters, &resolutions, &linkage, &input, &registry.store).map_err(
+        |source| DedupError::Write {
+            path: clusters.clone(),
             source,
         },
     )?;

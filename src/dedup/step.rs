@@ -35,7 +35,7 @@ pub struct DedupStep {
 impl DedupStep {
     /// Reads and indexes the registry files.
     pub fn new(config: MatchConfig, existing: &[PathBuf]) -> Result<Self, DedupError> {
-        let mut vocab = Vocab::new();
+        let mut vocab = Vocab::with_lexicon(&config.lexicon_words);
         let mut store = RecordStore::new(&config);
         for path in existing {
             read::read_into(path, &config, &mut vocab, &mut store)?;
@@ -138,45 +138,66 @@ impl BatchStep for DedupStep {
         let source = input.add_source("run");
         let mut at: Vec<EntryAt> = Vec::new();
         let mut values: Vec<String> = vec![String::new(); self.config.fields.len()];
+        // The confidence each field was read with: a disagreement on a doubtful reading
+        // weighs less, and a doubtful given name is garbled rather than another child's.
+        let mut confidences: Vec<Option<f32>> = vec![None; self.config.fields.len()];
         for (p, page) in results.iter().enumerate() {
             if register_of.get(page.source.key.book_id.as_str()) != Some(&self.register.as_str()) {
                 continue;
             }
             for (e, entry) in page.entries().iter().enumerate() {
-                for (v, spec) in values.iter_mut().zip(&self.config.fields) {
+                for ((v, c), spec) in values
+                    .iter_mut()
+                    .zip(confidences.iter_mut())
+                    .zip(&self.config.fields)
+                {
                     v.clear();
+                    *c = None;
                     for col in &spec.columns {
-                        let value = entry.value(col).or_else(|| {
+                        let field = entry.fields.get(col.as_str()).or_else(|| {
                             entry
                                 .fields
                                 .iter()
                                 .find(|(k, _)| k.eq_ignore_ascii_case(col))
-                                .map(|(_, f)| f.value.as_str())
+                                .map(|(_, f)| f)
                         });
-                        if let Some(text) = value.filter(|t| !t.trim().is_empty()) {
-                            if !v.is_empty() {
-                                v.push(' ');
-                            }
-                            v.push_str(text.trim());
+                        let Some(field) = field.filter(|f| !f.value.trim().is_empty()) else {
+                            continue;
+                        };
+                        if !v.is_empty() {
+                            v.push(' ');
                         }
+                        v.push_str(field.value.trim());
+                        *c = Some(c.map_or(field.confidence, |x: f32| x.min(field.confidence)));
                     }
                 }
                 let refs: Vec<&str> = values.iter().map(String::as_str).collect();
-                input.push(&mut vocab, &refs, source, at.len() as u32 + 1);
+                input.push_read(
+                    &mut vocab,
+                    &refs,
+                    &confidences,
+                    None,
+                    source,
+                    at.len() as u32 + 1,
+                );
                 at.push((p, e));
             }
         }
         if input.is_empty() {
             return Ok(Vec::new());
         }
+        vocab.learn_frequent(&self.config, &[&self.registry.store, &input]);
         let mut linkage = link::link(&self.config, &vocab, &self.registry, &input);
         cluster::demote_weaker(
             &mut linkage.links,
             input.len(),
             self.config.thresholds.margin,
         );
+        let registry = &self.registry.store;
         let resolutions =
-            cluster::resolve(&mut linkage.links, input.len(), self.registry.store.len());
+            cluster::resolve_persons(&mut linkage.links, input.len(), registry.len(), &|r| {
+                registry.person(r as usize)
+            });
         let explainer = Explainer {
             config: &self.config,
             model: &linkage.model,

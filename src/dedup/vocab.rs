@@ -25,6 +25,12 @@ pub struct Token {
     /// An administrative or institution word (`xã`, `huyện`, `bệnh viện`) that says nothing
     /// about which place is meant.
     pub place_word: bool,
+    /// Has the shape of a Vietnamese syllable (onset, vowels, coda, one tone mark): "hằọg",
+    /// "lõsan", "nữg" do not.
+    pub well_formed: bool,
+    /// A known name: in the lexicon, or frequent enough in the data's names
+    /// ([`Vocab::learn_frequent`]).
+    pub known: bool,
 }
 
 /// A plain string interner.
@@ -75,11 +81,50 @@ pub struct Vocab {
     pub phonetic: Interner,
     /// Short values of exact-kind and id fields (folded or cleaned), by id.
     pub values: Interner,
+    /// Known name words (NFC lower case), from the configuration's lexicon files.
+    lexicon: super::hash::FastSet<Box<str>>,
 }
 
 impl Vocab {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A vocabulary whose words found in `words` (NFC lower case) are known names.
+    pub fn with_lexicon(words: &[String]) -> Self {
+        Self {
+            lexicon: words.iter().map(|w| w.as_str().into()).collect(),
+            ..Self::default()
+        }
+    }
+
+    /// Marks as known every word seen at least `min_count` times in the name fields of
+    /// `stores`: a data set's own names count as a lexicon (FEBRL's English names, a
+    /// province's rarer names), while a garbled spelling is rarely seen twice.
+    pub fn learn_frequent(
+        &mut self,
+        config: &super::config::MatchConfig,
+        stores: &[&super::record::RecordStore],
+    ) {
+        let min = config.model.lexicon_min_count.max(1);
+        let mut counts = vec![0u32; self.tokens.len()];
+        for (f, spec) in config.fields.iter().enumerate() {
+            if spec.kind != super::config::ComparisonKind::Name {
+                continue;
+            }
+            for s in stores {
+                for r in 0..s.len() {
+                    for &t in s.tokens(f, r) {
+                        counts[t as usize] = counts[t as usize].saturating_add(1);
+                    }
+                }
+            }
+        }
+        for (t, c) in self.tokens.iter_mut().zip(counts) {
+            if c >= min {
+                t.known = true;
+            }
+        }
     }
 
     /// The token of one word as written.
@@ -95,6 +140,8 @@ impl Vocab {
                 let phonetic = syllable_key(&folded);
                 let token = Token {
                     place_word: PLACE_WORDS.contains(&folded.as_str()),
+                    well_formed: crate::normalize::is_syllable(&lower),
+                    known: self.lexicon.contains(lower.as_str()),
                     skeleton: self.phonetic.intern(&ocr_skeleton(&folded)),
                     folded: self.folded.intern(&folded),
                     phonetic: self.phonetic.intern(&phonetic),

@@ -3,6 +3,7 @@
 //! and the run report.
 
 pub mod import;
+pub mod rebuild;
 pub mod records;
 pub mod report;
 
@@ -160,9 +161,10 @@ impl Outputs<'_> {
         jobs: usize,
         ocr_model: &str,
     ) -> Result<report::Report, EmitError> {
-        let mut results = results.to_vec();
-        let notes = apply_steps(&mut results, self.scan, self.schemas, self.steps);
-        let results = &results[..];
+        let rebuilt = rebuild::rebuild(self.out, self.scan, self.schemas, self.steps, results)?;
+        let notes = rebuilt.notes;
+        let people = rebuilt.people;
+        let results = &rebuilt.results[..];
         let book_register: std::collections::BTreeMap<&str, &str> = self
             .scan
             .books
@@ -179,7 +181,8 @@ impl Outputs<'_> {
                 .out
                 .join("records")
                 .join(format!("{}.csv", register.code));
-            records::write_records(&records, register, &entries, &|_| Vec::new(), &[]).map_err(
+            let set_by = |l: &Located| vec![records::set_by_cell(&people, l)];
+            records::write_records(&records, register, &entries, &set_by, &["set_by"]).map_err(
                 |e| EmitError {
                     path: records.clone(),
                     message: e.to_string(),
@@ -187,7 +190,7 @@ impl Outputs<'_> {
             )?;
             let rows: Vec<Vec<String>> = entries
                 .iter()
-                .filter(|l| l.entry.status == crate::page::EntryStatus::Auto)
+                .filter(|l| l.entry.status.importable())
                 .enumerate()
                 .map(|(i, l)| import::template_row(register, l.entry, i + 1))
                 .collect();
@@ -213,6 +216,7 @@ impl Outputs<'_> {
         rep.scans = self.scan.root.display().to_string();
         rep.ocr_model = ocr_model.to_string();
         rep.notes = notes;
+        rep.people = people;
         let path = self.out.join("report.json");
         let bytes = serde_json::to_vec_pretty(&rep).expect("report serialises");
         crate::store::write_atomic(&path, &bytes).map_err(|e| EmitError {

@@ -17,6 +17,23 @@ pub const LEAD_COLUMNS: [&str; 7] = [
     "findings",
 ];
 
+/// The `set_by` cell of an entry: each field a person settled, with who and how
+/// (`nksHoTen=Lan:correct;meHoTen=Lan:confirm`); a field not named is as read.
+pub fn set_by_cell(people: &crate::review::resolve::PersonLayer, loc: &Located) -> String {
+    let key = (loc.page.source.key.clone(), loc.entry.index);
+    people
+        .set_by
+        .get(&key)
+        .map(|fields| {
+            fields
+                .iter()
+                .map(|(field, by)| format!("{field}={}:{}", by.who, by.how))
+                .collect::<Vec<_>>()
+                .join(";")
+        })
+        .unwrap_or_default()
+}
+
 /// Writes the records file of one register atomically.
 pub fn write_records(
     path: &Path,

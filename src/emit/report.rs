@@ -13,6 +13,9 @@ pub struct StatusCounts {
     pub auto: usize,
     pub review: usize,
     pub rejected: usize,
+    /// Settled by people (corrections journal): importable.
+    #[serde(default)]
+    pub reviewed: usize,
 }
 
 impl StatusCounts {
@@ -22,6 +25,7 @@ impl StatusCounts {
             EntryStatus::Auto => self.auto += 1,
             EntryStatus::Review => self.review += 1,
             EntryStatus::Rejected => self.rejected += 1,
+            EntryStatus::Reviewed => self.reviewed += 1,
         }
     }
 }
@@ -98,6 +102,20 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// What the batch-wide steps (book checks, dedup) said about books and the batch.
     pub notes: Vec<BatchNote>,
+    /// Page images that decoded with damage (a JPEG cut short): their entries are in review.
+    #[serde(default)]
+    pub damaged_images: Vec<DamagedImage>,
+    /// People's work from the corrections journal: conflicts to decide again, keying figures.
+    #[serde(default, skip_deserializing)]
+    pub people: crate::review::resolve::PersonLayer,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DamagedImage {
+    pub book_id: String,
+    pub page: u32,
+    pub file: String,
+    pub warning: String,
 }
 
 /// A batch-wide step's remark for the report (e.g. "page 7 of book X seems missing").
@@ -148,6 +166,14 @@ impl Report {
                 }
                 PageOutcome::Done { entries } => {
                     r.pages.processed += 1;
+                    for warning in p.ocr.iter().flat_map(|o| &o.image_warnings) {
+                        r.damaged_images.push(DamagedImage {
+                            book_id: p.source.key.book_id.clone(),
+                            page: p.source.key.page,
+                            file: p.source.file.clone(),
+                            warning: warning.clone(),
+                        });
+                    }
                     if entries.is_empty() {
                         r.pages_without_entries.push(p.source.key.to_string());
                     }

@@ -8,10 +8,12 @@
 //! OUT/delivery/<book_id>/<name>.zip     <entry name>.pdf per Excel row, in row order
 //! ```
 //! Everything is rebuilt from the stored page results with the run's batch steps (book checks)
-//! applied again ([`rebuild_results`]). Only importable (`auto`) entries are packaged; a book with
-//! entries in review or rejected, or with pages not read, is reported incomplete and left out
-//! unless partial packages are allowed. Files are written atomically and only when their bytes
-//! change; files and books no longer delivered are removed.
+//! applied again and people's decisions from the corrections journal put in
+//! ([`rebuild_results`]). Only importable entries (`auto`, or `reviewed` by people) are packaged,
+//! with the values people set; a book with entries still in review or rejected by a rule, or with
+//! pages not read, is reported incomplete and left out unless partial packages are allowed (an
+//! entry a person rejected with a reason is settled and left out). The delivery is built aside
+//! and swapped in whole.
 
 pub mod manifest;
 pub mod naming;
@@ -22,7 +24,7 @@ pub mod zip;
 use crate::emit::report::BatchNote;
 use crate::emit::BatchStep;
 use crate::ingest::{Book, Scan};
-use crate::page::{Entry, EntryStatus, PageKey, PageResult};
+use crate::page::{Entry, PageKey, PageResult};
 use crate::schema::Schemas;
 use crate::store::{write_atomic, PageStore, StoreError};
 use manifest::ManifestRow;
@@ -222,8 +224,14 @@ pub fn rebuild_results(
             }
         }
     }
-    let notes = crate::emit::apply_steps(&mut results, scan, schemas, steps);
-    Ok((results, notes))
+    let rebuilt =
+        crate::emit::rebuild::rebuild(out, scan, schemas, steps, &results).map_err(|e| {
+            PackageError::Write {
+                path: e.path.clone(),
+                source: std::io::Error::other(e.message),
+            }
+        })?;
+    Ok((rebuilt.results, rebuilt.notes))
 }
 
 /// Where a book's delivery files go.
@@ -488,8 +496,11 @@ fn plan_book<'a>(
             continue;
         }
         for entry in result.entries() {
-            if entry.status == EntryStatus::Auto {
+            if entry.status.importable() {
                 entries.push((*result, entry));
+            } else if crate::review::resolve::is_settled(entry) {
+                // Rejected by a person with a reason: settled, and not delivered.
+                continue;
             } else {
                 pending.push(Pending {
                     page: source.key.page,

@@ -12,7 +12,9 @@ mod register;
 pub use codes::{CodeEntry, CodeTable, CodeTables, EthnicGroup, EthnicityTable, Nationality};
 pub use edition::{EditionItem, EditionLine, FormEdition, ValueStyle};
 pub use labels::{Concept, LabelVocabulary, PersonWords};
-pub use register::{Check, Column, Derivation, FieldKind, RegisterSchema, Requirement, Rule};
+pub use register::{
+    AgeCount, AgeEra, Check, Column, Derivation, FieldKind, RegisterSchema, Requirement, Rule,
+};
 
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -261,6 +263,50 @@ mod tests {
         assert_eq!(ks.columns[5].header, "loaiDangKy \ni=[1,2,3,4,5,6]");
         assert!(s.editions_of("KS").count() >= 3);
         assert_eq!(s.codes.ethnicity.groups.len(), 56);
+    }
+
+    #[test]
+    fn every_register_has_a_matching_model_and_a_delivery_file_on_its_columns() {
+        let s = project_schemas();
+        assert_eq!(
+            s.registers.keys().collect::<Vec<_>>(),
+            ["CMC", "GH", "HN", "KH", "KS", "KT", "NCN", "TDCC"]
+        );
+        for (code, reg) in &s.registers {
+            let m = crate::dedup::config::MatchConfig::for_register(&s.dir, code)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(&m.register, code);
+            for f in &m.fields {
+                for c in &f.columns {
+                    assert!(
+                        reg.column(c).is_some(),
+                        "matching/{code}.toml: no column {c}"
+                    );
+                }
+            }
+            let d = crate::package::schema::DeliverySchema::load(&s.dir, code)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let b = &d.book_checks;
+            for key in [&b.number_field, &b.date_field, &b.page_field]
+                .into_iter()
+                .chain(&b.repeated_names)
+            {
+                assert!(
+                    reg.column(key).is_some(),
+                    "delivery/{code}.toml: no column {key}"
+                );
+            }
+            // Only the registers without a public template are provisional.
+            assert_eq!(
+                reg.provisional,
+                ["GH", "TDCC", "NCN"].contains(&code.as_str()),
+                "{code}"
+            );
+        }
+        assert_eq!(s.register("KH").unwrap().columns.len(), 44);
+        assert_eq!(s.register("KT").unwrap().columns.len(), 48);
+        assert_eq!(s.register("CMC").unwrap().columns.len(), 50);
+        assert_eq!(s.register("HN").unwrap().columns.len(), 35);
     }
 
     #[test]

@@ -126,6 +126,50 @@ pub struct Column {
     /// Key of `book.toml` to take the value from when the page does not print it.
     #[serde(default)]
     pub book_default: Option<String>,
+    /// Other keys a workbook's header may carry for this column (another generation of the
+    /// template or another contractor's tool: `noiDangKyUBND` for `noiDangKy`). Matched like
+    /// the key; never written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+impl Column {
+    /// Whether a header's leading key (case already folded by the caller or not) names this
+    /// column: its key or one of its aliases, compared case-insensitively.
+    pub fn answers_to(&self, key: &str) -> bool {
+        self.key.eq_ignore_ascii_case(key)
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(key))
+    }
+}
+
+/// How an age limit of a law is counted (domain reference 6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeCount {
+    /// `age` completed years, day for day ("từ đủ 20 tuổi", Luật HN&GĐ 2014).
+    Full,
+    /// The person has entered the `age`-th year of life, i.e. completed `age - 1` years
+    /// ("đã bước sang tuổi hai mươi", NQ 02/2000/NQ-HĐTP).
+    Entered,
+}
+
+/// One era of a minimum-age law: in force from `from` (`yyyy-mm-dd`) until the next era.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeEra {
+    pub from: String,
+    pub age: i32,
+    pub counted: AgeCount,
+}
+
+impl AgeEra {
+    /// Completed years a person needs under this era.
+    pub fn completed_years(&self) -> i32 {
+        match self.counted {
+            AgeCount::Full => self.age,
+            AgeCount::Entered => self.age - 1,
+        }
+    }
 }
 
 /// What a rule checks. Field names are template keys.
@@ -176,6 +220,45 @@ pub enum Check {
     /// Where `a` and `b` fold alike (the same name), they carry the same marks: a name
     /// written twice in an entry and read two ways was misread once.
     SameMarks { a: String, b: String },
+    /// The person born on `birth` was of the legal age of the era in force on the first date
+    /// of `at` that is filled (e.g. the date the marriage was established, else the
+    /// registration date). Partial dates fail only when every day they may stand for fails;
+    /// before the first era nothing is said.
+    LegalAge {
+        birth: String,
+        at: Vec<String>,
+        eras: Vec<AgeEra>,
+    },
+    /// When `a` is filled (with one of `values`, or with anything when `values` is empty),
+    /// `b` is filled too: the document's name when its type is "other" (8), the type when a
+    /// number is given.
+    Requires {
+        a: String,
+        #[serde(default)]
+        values: Vec<String>,
+        b: String,
+    },
+    /// The number `a` of an identity document fits the type in `doc_type` (domain reference
+    /// 5.2): a CMND (1) has 9 or 12 digits, a CCCD (4) 12; a 12-digit number is a personal
+    /// number whose structure agrees with the person's sex and birth year. Other types (a
+    /// foreign passport...) are not checked.
+    DocumentNumber {
+        a: String,
+        doc_type: String,
+        #[serde(default)]
+        sex: Option<String>,
+        #[serde(default)]
+        sex_value: Option<String>,
+        #[serde(default)]
+        birth: Option<String>,
+    },
+    /// `a` is filled only when `b` holds one of `values`: the foreign registration's number
+    /// only on entries recording a registration made abroad.
+    OnlyWhen {
+        a: String,
+        b: String,
+        values: Vec<String>,
+    },
 }
 
 impl Check {
@@ -198,6 +281,24 @@ impl Check {
             Check::Deadline {
                 a, b, code_field, ..
             } => vec![a, b, code_field],
+            Check::LegalAge { birth, at, .. } => {
+                let mut v = vec![birth.as_str()];
+                v.extend(at.iter().map(String::as_str));
+                v
+            }
+            Check::Requires { a, b, .. } | Check::OnlyWhen { a, b, .. } => vec![a, b],
+            Check::DocumentNumber {
+                a,
+                doc_type,
+                sex,
+                birth,
+                ..
+            } => {
+                let mut v = vec![a.as_str(), doc_type.as_str()];
+                v.extend(sex.as_deref());
+                v.extend(birth.as_deref());
+                v
+            }
         }
     }
 }
@@ -238,6 +339,15 @@ pub struct RegisterSchema {
     /// Fields derived by documented rules from other fields.
     #[serde(default)]
     pub derived: Vec<Derivation>,
+    /// True for a register whose columns are sohoa's own design because no public template
+    /// was found (guardianship, changes and corrections, adoption): its import file may not
+    /// be what the ministry's software expects. Shown wherever the register is used.
+    #[serde(default)]
+    pub provisional: bool,
+    /// Columns another generation of the template carries (the 52-column CMC list adds the
+    /// parties' sex): accepted and checked when a workbook has them, never written.
+    #[serde(default)]
+    pub variant_columns: Vec<Column>,
 }
 
 /// A field the page does not print but a documented rule gives from other fields.
@@ -267,6 +377,15 @@ impl Derivation {
     }
 }
 
+/// `yyyy-mm-dd` as schemas write dates, checked for a real month and day.
+fn parse_iso(s: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = s.split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let d: u32 = parts.next()?.parse().ok()?;
+    (parts.next().is_none() && (1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
 impl RegisterSchema {
     pub fn column(&self, key: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.key == key)
@@ -284,13 +403,36 @@ impl RegisterSchema {
         self.columns.iter().map(|c| c.key.as_str())
     }
 
+    /// The template's columns, then the variant columns: every column a workbook of this
+    /// register may carry.
+    pub fn readable_columns(&self) -> impl Iterator<Item = &Column> {
+        self.columns.iter().chain(&self.variant_columns)
+    }
+
+    /// This register with its variant columns counted as its own, for checking a workbook
+    /// that carries them (validation then reads their codes and dates too).
+    pub fn with_variant_columns(&self) -> RegisterSchema {
+        let mut wide = self.clone();
+        wide.columns.extend(self.variant_columns.iter().cloned());
+        wide.variant_columns.clear();
+        wide
+    }
+
     /// Problems in the schema itself: duplicate keys, unknown code tables or fields.
     pub fn check(&self, codes: &CodeTables) -> Vec<String> {
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for c in &self.columns {
-            if !seen.insert(c.key.as_str()) {
+        for c in self.readable_columns() {
+            if !seen.insert(c.key.to_ascii_lowercase()) {
                 out.push(format!("column key {} appears twice", c.key));
+            }
+            for alias in &c.aliases {
+                if !seen.insert(alias.to_ascii_lowercase()) {
+                    out.push(format!(
+                        "column {}: alias {alias} is another column's key",
+                        c.key
+                    ));
+                }
             }
             let leading: String = c
                 .header
@@ -348,6 +490,27 @@ impl RegisterSchema {
                     if !self.persons.contains(person) {
                         out.push(format!("rule {}: unknown person \"{person}\"", r.code));
                     }
+                }
+            }
+            if let Check::LegalAge { at, eras, .. } = &r.check {
+                if at.is_empty() {
+                    out.push(format!("rule {}: `at` names no date", r.code));
+                }
+                if eras.is_empty() {
+                    out.push(format!("rule {}: no era", r.code));
+                }
+                let starts: Vec<Option<(i32, u32, u32)>> =
+                    eras.iter().map(|e| parse_iso(&e.from)).collect();
+                for (e, s) in eras.iter().zip(&starts) {
+                    if s.is_none() {
+                        out.push(format!(
+                            "rule {}: era start {:?} is not yyyy-mm-dd",
+                            r.code, e.from
+                        ));
+                    }
+                }
+                if starts.windows(2).any(|w| w[0] >= w[1]) {
+                    out.push(format!("rule {}: eras are not in date order", r.code));
                 }
             }
         }

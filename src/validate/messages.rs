@@ -6,6 +6,7 @@ use crate::page::{Finding, Severity};
 
 /// A generic finding: code, severity, Vietnamese and English text with `{field}` and
 /// `{detail}` placeholders.
+#[derive(Debug, PartialEq, Eq)]
 pub struct Generic {
     pub code: &'static str,
     pub severity: Severity,

@@ -244,3 +244,148 @@ fn the_engines_other_reading_is_taken_when_only_it_keeps_the_rules() {
     assert!(run(&mut e).contains(&"KS-FATHER-BORN-AFTER-CHILD(chaNgaySinh)".to_string()));
     assert_eq!(e.fields["chaNgaySinh"].value, "2018");
 }
+
+/// The rules of the shipped marriage register, on an entry of husband and wife.
+fn run_kh(pairs: &[(&str, &str)]) -> Vec<String> {
+    let s = schemas();
+    let params = ValidateParams {
+        min_confidence: 0.9,
+        today: PartialDate::full(24, 11, 2026),
+    };
+    let mut e = Entry::from_values(1, pairs.iter().copied());
+    validate_entry(&mut e, s.register("KH").unwrap(), &s.codes, &[], &params);
+    e.findings.iter().map(|f| f.short()).collect()
+}
+
+const KH_BASE: [(&str, &str); 8] = [
+    ("so", "3"),
+    ("quyenSo", "01/2016"),
+    ("loaiDangKy", "1"),
+    ("noiDangKy", "UBND xã Tân Phong"),
+    ("chongHoTen", "Nguyễn Văn Bình"),
+    ("voHoTen", "Trần Thị Lụa"),
+    ("chongNgaySinh", "1990"),
+    ("voNgaySinh", "1992"),
+];
+
+fn kh(extra: &[(&'static str, &'static str)]) -> Vec<String> {
+    let mut pairs: Vec<(&str, &str)> = KH_BASE
+        .iter()
+        .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
+        .copied()
+        .collect();
+    pairs.extend_from_slice(extra);
+    run_kh(&pairs)
+}
+
+#[test]
+fn marriage_age_follows_the_law_of_the_registration_date() {
+    assert!(kh(&[("ngayDangKy", "15.03.2016")]).is_empty());
+    // 2016: full years. The wife turns 18 on 16.03.2016, a day after the registration.
+    assert_eq!(
+        kh(&[("ngayDangKy", "15.03.2016"), ("voNgaySinh", "16.03.1998")]),
+        vec!["KH-WIFE-UNDER-AGE(voNgaySinh)"]
+    );
+    assert!(kh(&[("ngayDangKy", "16.03.2016"), ("voNgaySinh", "16.03.1998")]).is_empty());
+    // 2010: having entered the 18th year (17 completed) was enough.
+    assert!(kh(&[("ngayDangKy", "15.03.2010"), ("voNgaySinh", "16.03.1992")]).is_empty());
+    assert_eq!(
+        kh(&[("ngayDangKy", "15.03.2010"), ("voNgaySinh", "16.03.1993")]),
+        vec!["KH-WIFE-UNDER-AGE(voNgaySinh)"]
+    );
+    // Before the 1959 law took effect (and in the South before 1975) nothing is said.
+    assert!(kh(&[
+        ("ngayDangKy", "15.03.1955"),
+        ("chongNgaySinh", "1940"),
+        ("voNgaySinh", "1941"),
+    ])
+    .is_empty());
+    // A de-facto marriage established before its registration: the age then counts.
+    assert_eq!(
+        kh(&[
+            ("ngayDangKy", "15.03.2016"),
+            ("ngayXacLapQuanHeHonNhan", "10.02.1985"),
+            ("chongNgaySinh", "1970"),
+            ("voNgaySinh", "1966"),
+        ]),
+        vec!["KH-HUSBAND-UNDER-AGE(chongNgaySinh)"]
+    );
+}
+
+#[test]
+fn partial_dates_fail_the_age_only_when_every_day_they_stand_for_does() {
+    // Born "1998", registered 15.03.2016: she may have turned 18 on 1 January.
+    assert!(kh(&[("ngayDangKy", "15.03.2016"), ("voNgaySinh", "1998")]).is_empty());
+    // Born "1999": under 18 whatever the day.
+    assert_eq!(
+        kh(&[("ngayDangKy", "15.03.2016"), ("voNgaySinh", "1999")]),
+        vec!["KH-WIFE-UNDER-AGE(voNgaySinh)"]
+    );
+    // Born in March 1998: 18 at the earliest on 01.03.2016, before the registration.
+    assert!(kh(&[("ngayDangKy", "15.03.2016"), ("voNgaySinh", "03.1998")]).is_empty());
+    assert_eq!(
+        kh(&[("ngayDangKy", "15.03.2016"), ("voNgaySinh", "04.1998")]),
+        vec!["KH-WIFE-UNDER-AGE(voNgaySinh)"]
+    );
+    // A registration known by its year spanning two laws: the milder one counts (2014: 17
+    // completed years were enough; 18 full from 2015).
+    assert!(kh(&[("ngayDangKy", "2014"), ("voNgaySinh", "1997")]).is_empty());
+}
+
+#[test]
+fn documents_need_their_type_and_a_number_that_fits_it() {
+    let base = [("ngayDangKy", "15.03.2016")];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut all = base.to_vec();
+        all.extend_from_slice(extra);
+        kh(&all)
+    };
+    assert_eq!(
+        with(&[("voLoaiGiayToTuyThan", "8")]),
+        vec!["KH-DOC-OTHER-WIFE(voGiayToKhac)"]
+    );
+    assert_eq!(
+        with(&[("voSoGiayToTuyThan", "012345678")]),
+        vec!["KH-DOC-TYPE-WIFE(voLoaiGiayToTuyThan)"]
+    );
+    assert!(with(&[
+        ("voSoGiayToTuyThan", "012345678"),
+        ("voLoaiGiayToTuyThan", "1")
+    ])
+    .is_empty());
+    // A CMND that lost its leading zero; a CCCD of another birth year.
+    assert_eq!(
+        with(&[
+            ("voSoGiayToTuyThan", "12345678"),
+            ("voLoaiGiayToTuyThan", "1")
+        ]),
+        vec!["KH-DOC-NUMBER-WIFE(voSoGiayToTuyThan)"]
+    );
+    assert_eq!(
+        with(&[
+            ("voSoGiayToTuyThan", "034193001234"),
+            ("voLoaiGiayToTuyThan", "4")
+        ]),
+        vec!["KH-DOC-NUMBER-WIFE(voSoGiayToTuyThan)"]
+    );
+    assert!(with(&[
+        ("voSoGiayToTuyThan", "034192001234"),
+        ("voLoaiGiayToTuyThan", "4")
+    ])
+    .is_empty());
+    // A passport is not checked.
+    assert!(with(&[
+        ("voSoGiayToTuyThan", "B1234567"),
+        ("voLoaiGiayToTuyThan", "2")
+    ])
+    .is_empty());
+}
+
+#[test]
+fn foreign_registration_fields_only_on_entries_recorded_from_abroad() {
+    let base = [("ngayDangKy", "15.03.2016"), ("soDangKyNuocNgoai", "A-123")];
+    assert_eq!(kh(&base), vec!["KH-FOREIGN-FIELDS(soDangKyNuocNgoai)"]);
+    let mut recorded = base.to_vec();
+    recorded.push(("loaiDangKy", "3"));
+    assert!(kh(&recorded).is_empty());
+}

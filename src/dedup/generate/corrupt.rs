@@ -1,6 +1,7 @@
 //! What OCR and keying do to a record (domain reference 8.4-8.5): lost or swapped tone marks,
 //! confused letters, regional spellings, dropped middle names, reformatting, partial or swapped
-//! dates, one wrong digit.
+//! dates, one wrong digit, and words garbled past any spelling ("HẰọG" for "Hằng", "LõsAN" for
+//! "Lan", "Nữg" for "Ngữ", "ỷú" for "Tú").
 
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -139,6 +140,104 @@ fn respell(w: &str) -> Option<String> {
     None
 }
 
+/// Marked vowels OCR puts where a letter was (a speck read as a mark, a letter read as a vowel).
+const STRAY_LETTERS: &[char] = &[
+    'ọ', 'õ', 'ỷ', 'ả', 'ẽ', 'ị', 'ù', 'ơ', 'ằ', 'ữ', 's', 'n', 'i', 'l', 'r', 'c', 'o', 'a',
+];
+
+/// One word garbled the way OCR and hurried keying garble it, past any spelling: a letter
+/// replaced by a stray (often marked) vowel, a letter inserted, two neighbours swapped, or the
+/// tone mark moved to another letter; `edits` of them, and sometimes the case flipped on some
+/// letters. Returns the word unchanged when it is too short to garble.
+pub fn garble_word<R: Rng>(word: &str, edits: usize, rng: &mut R) -> String {
+    let mut chars: Vec<char> = word.nfc().collect();
+    if chars.is_empty() {
+        return word.to_string();
+    }
+    for _ in 0..edits {
+        let n = chars.len();
+        match rng.gen_range(0..4) {
+            0 => {
+                let i = rng.gen_range(0..n);
+                let c = *STRAY_LETTERS.choose(rng).expect("non-empty");
+                chars[i] = if chars[i].is_uppercase() {
+                    c.to_uppercase().next().unwrap_or(c)
+                } else {
+                    c
+                };
+            }
+            1 => {
+                let i = rng.gen_range(1..=n);
+                chars.insert(i, *STRAY_LETTERS.choose(rng).expect("non-empty"));
+            }
+            2 if n >= 2 => {
+                let i = rng.gen_range(0..n - 1);
+                chars.swap(i, i + 1);
+            }
+            _ => {
+                // The tone mark moved to another letter of the word.
+                let nfd: Vec<char> = chars.iter().collect::<String>().nfd().collect();
+                let Some(t) = nfd
+                    .iter()
+                    .position(|c| matches!(*c, GRAVE | ACUTE | TILDE | HOOK | DOT))
+                else {
+                    let i = rng.gen_range(0..n);
+                    chars.insert(i, *STRAY_LETTERS.choose(rng).expect("non-empty"));
+                    continue;
+                };
+                let mut rest: Vec<char> = nfd.clone();
+                let mark = rest.remove(t);
+                let letters: Vec<usize> = (0..rest.len())
+                    .filter(|&i| rest[i].is_alphabetic() && !is_combining_mark(rest[i]))
+                    .collect();
+                let &at = letters.choose(rng).expect("a word has letters");
+                rest.insert(at + 1, mark);
+                chars = rest.into_iter().nfc().collect();
+            }
+        }
+    }
+    if rng.gen_bool(0.5) {
+        // Case flipped on some letters ("HẰọG"): the engine's case is as unreliable as its
+        // letters on a smudged line.
+        let upper_all = rng.gen_bool(0.5);
+        for c in chars.iter_mut() {
+            let flip = if upper_all {
+                c.is_lowercase()
+            } else {
+                rng.gen_bool(0.3)
+            };
+            if !flip {
+                continue;
+            }
+            let flipped: Vec<char> = if c.is_uppercase() {
+                c.to_lowercase().collect()
+            } else {
+                c.to_uppercase().collect()
+            };
+            if let [one] = flipped.as_slice() {
+                *c = *one;
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// The given name (last word) of a full name garbled with `edits` edits.
+pub fn garble_given<R: Rng>(name: &str, edits: usize, rng: &mut R) -> Option<String> {
+    let (rest, given) = match name.rsplit_once(' ') {
+        Some((r, g)) => (Some(r), g),
+        None => (None, name),
+    };
+    if given.is_empty() {
+        return None;
+    }
+    let g = garble_word(given, edits, rng);
+    Some(match rest {
+        Some(r) => format!("{r} {g}"),
+        None => g,
+    })
+}
+
 /// The middle words dropped (`Nguyễn Thị Thu Hà` -> `Nguyễn Hà`); `None` for two-word names.
 pub fn drop_middle(s: &str) -> Option<String> {
     let words: Vec<&str> = s.split_whitespace().collect();
@@ -208,5 +307,22 @@ mod tests {
         assert_eq!(date_text((5, 3, 1998)), "05.03.1998");
         assert_eq!(date_text((0, 3, 1998)), "03.1998");
         assert_ne!(date_typo((5, 3, 1998), &mut rng), (5, 3, 1998));
+    }
+
+    #[test]
+    fn garbled_words_are_no_longer_the_word() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut changed = 0;
+        for _ in 0..200 {
+            let g = garble_word("Hằng", 1, &mut rng);
+            if crate::text::fold(&g).to_lowercase() != "hang" {
+                changed += 1;
+            }
+        }
+        // A mark moved within the word folds back to it: the other three edits change it.
+        assert!(changed > 120, "{changed}");
+        let n = garble_given("Nguyễn Thị Lan", 2, &mut rng).unwrap();
+        assert!(n.starts_with("Nguyễn Thị "), "{n}");
+        assert_ne!(n, "Nguyễn Thị Lan");
     }
 }

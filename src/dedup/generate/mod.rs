@@ -10,7 +10,10 @@
 //!
 //! Files: `registry.csv` and `batch.csv` (template headers), `pairs.csv`
 //! (`kind,input_row,match_row`: every true duplicate pair, rows 1-based; for `input` pairs
-//! `input_row` is the later row) and `near_misses.csv` (same plus `relation`).
+//! `input_row` is the later row) and `near_misses.csv` (same plus `relation`). With
+//! [`GenParams::within`], `within/` holds the same people as one file to deduplicate on its own
+//! (`records.csv`: the registry's rows then the batch's), with its `pairs.csv` and
+//! `near_misses.csv` (the registry's own twins included).
 
 pub mod corrupt;
 pub mod names;
@@ -31,6 +34,23 @@ pub struct GenParams {
     pub registry: usize,
     pub batch: usize,
     pub seed: u64,
+    /// How heavily duplicates' given names are garbled, as a multiple of the usual rate
+    /// ([`share::GIVEN_GARBLE`]): 2.0 is "twice as heavy".
+    pub given_garble: f64,
+    /// Also write `within/`: registry and batch as one file to deduplicate alone.
+    pub within: bool,
+}
+
+impl GenParams {
+    pub fn new(registry: usize, batch: usize, seed: u64) -> Self {
+        Self {
+            registry,
+            batch,
+            seed,
+            given_garble: 1.0,
+            within: false,
+        }
+    }
 }
 
 /// Shares of the batch by kind of record (the rest are new persons of new families).
@@ -49,6 +69,9 @@ mod share {
     pub const NAMESAKE: f64 = 0.02;
     /// Twin pairs within the batch (counted per pair).
     pub const INPUT_TWINS: f64 = 0.005;
+    /// Duplicates whose child's given name is garbled past any spelling (one or two OCR
+    /// edits: "HẰọG" for "Hằng"), on top of the other corruptions.
+    pub const GIVEN_GARBLE: f64 = 0.12;
 }
 
 /// The columns the generator fills, by template key.
@@ -374,6 +397,11 @@ impl World {
     }
 }
 
+/// `Some` when two given names sound the same (no family names two children so).
+fn same_sound<'a>(given: &'a str, other: &str) -> Option<&'a str> {
+    (syllable_key(&fold(given)) == syllable_key(&fold(other))).then_some(given)
+}
+
 /// The given name if it is told apart from `other` by sound, OCR skeleton and spelling.
 fn distinct_given<'a>(given: &'a str, other: &str) -> Option<&'a str> {
     let (a, b) = (fold(given), fold(other));
@@ -453,6 +481,8 @@ pub fn generate(
         rand::seq::index::sample(&mut rng, params.registry, wanted).into_vec();
     chosen.sort_unstable();
     let mut kept: Vec<(usize, Person)> = Vec::with_capacity(wanted);
+    // Registry rows (0-based) of twins born next to each other: near misses within the registry.
+    let mut registry_twins: Vec<(usize, usize)> = Vec::new();
 
     // The registry, streamed family by family.
     let mut w = csv_writer(&dir.join("registry.csv"), &headers)?;
@@ -472,15 +502,25 @@ pub fn generate(
         let family = world.family(&mut rng, first.2);
         let children = 1 + (rng.gen::<f64>().powi(2) * 4.0) as usize;
         let mut born = first;
+        // Parents do not give two children the same name (by sound).
+        let mut named: Vec<&'static str> = Vec::new();
         for _ in 0..children {
             if row >= params.registry || born.2 > 2024 {
                 break;
             }
             let male = rng.gen_bool(0.51);
-            let p = world.child(&mut rng, &family, born, male);
+            let mut p = world.child(&mut rng, &family, born, male);
+            for _ in 0..20 {
+                if named.iter().all(|g| same_sound(g, p.given).is_none()) {
+                    break;
+                }
+                p = world.child(&mut rng, &family, born, male);
+            }
+            named.push(p.given);
             emit(&p, &mut w, &mut row)?;
             if rng.gen_bool(0.02) && row < params.registry {
                 let t = world.twin(&mut rng, &p);
+                registry_twins.push((row - 1, row));
                 emit(&t, &mut w, &mut row)?;
             }
             born = date_from_days(days(born) + rng.gen_range(400..2500));
@@ -499,14 +539,15 @@ pub fn generate(
         next_person
     };
     let mut it = kept.into_iter();
+    let garble = (share::GIVEN_GARBLE * params.given_garble).clamp(0.0, 1.0);
     for (r, p) in it.by_ref().take(n_dup) {
         batch.push(BatchRow {
-            row: duplicate(&world, &mut rng, &p),
+            row: duplicate(&world, &mut rng, &p, garble),
             person: r as u64,
         });
         if rng.gen_bool(share::DOUBLE) {
             batch.push(BatchRow {
-                row: duplicate(&world, &mut rng, &p),
+                row: duplicate(&world, &mut rng, &p, garble),
                 person: r as u64,
             });
         }
@@ -521,6 +562,12 @@ pub fn generate(
         };
         let male = rng.gen_bool(0.5);
         let mut s = world.child(&mut rng, &p.family, born, male);
+        for _ in 0..20 {
+            if same_sound(s.given, p.given).is_none() {
+                break;
+            }
+            s = world.child(&mut rng, &p.family, born, male);
+        }
         if rng.gen_bool(0.3) {
             // Parents sometimes give siblings names that differ by one sound.
             if let Some(g) = similar_sibling_name(&world, &mut rng, &p) {
@@ -591,7 +638,7 @@ pub fn generate(
             person: id,
         });
         batch.push(BatchRow {
-            row: duplicate(&world, &mut rng, &p),
+            row: duplicate(&world, &mut rng, &p, garble),
             person: id,
         });
     }
@@ -660,7 +707,76 @@ pub fn generate(
         *summary.near_misses.entry(relation.to_string()).or_insert(0) += 1;
     }
     nm.flush()?;
+    drop(nm);
+    if params.within {
+        write_within(dir, params.registry, &registry_twins)?;
+    }
     Ok(summary)
+}
+
+/// `within/`: the registry's rows then the batch's in one `records.csv`, and the truth and
+/// near misses renumbered (a batch row `r` is row `registry + r`; registry row `r` keeps its
+/// number), with the registry's own twins as near misses.
+fn write_within(dir: &Path, registry: usize, twins: &[(usize, usize)]) -> std::io::Result<()> {
+    use std::io::{BufReader, Read, Seek};
+    let out = dir.join("within");
+    std::fs::create_dir_all(&out)?;
+    let mut w =
+        std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(out.join("records.csv"))?);
+    for (i, name) in ["registry.csv", "batch.csv"].iter().enumerate() {
+        // The template's headers hold line breaks inside quotes: where the data starts is
+        // where a CSV reader says the header row ends.
+        let path = dir.join(name);
+        let mut rdr = csv::Reader::from_path(&path)?;
+        rdr.headers()?;
+        let start = rdr.position().byte();
+        let mut r = BufReader::with_capacity(1 << 20, std::fs::File::open(&path)?);
+        if i == 0 {
+            std::io::copy(&mut (&mut r).take(start), &mut w)?;
+        } else {
+            r.seek(std::io::SeekFrom::Start(start))?;
+        }
+        std::io::copy(&mut r, &mut w)?;
+    }
+    w.flush()?;
+    let renumber = |from: &str, to: &str, extra: &[String]| -> std::io::Result<()> {
+        let text = std::fs::read_to_string(dir.join(from))?;
+        let mut lines = text.lines();
+        let header = lines.next().unwrap_or_default();
+        let mut w = std::io::BufWriter::new(std::fs::File::create(out.join(to))?);
+        writeln!(w, "{header}")?;
+        for line in lines {
+            let parts: Vec<&str> = line.split(',').collect();
+            let (Some(a), Some(b)) = (
+                parts.get(1).and_then(|x| x.parse::<usize>().ok()),
+                parts.get(2).and_then(|x| x.parse::<usize>().ok()),
+            ) else {
+                continue;
+            };
+            // `existing` pairs name a registry row; `input` pairs two batch rows.
+            let later = registry + a;
+            let earlier = if parts[0] == "existing" {
+                b
+            } else {
+                registry + b
+            };
+            write!(w, "input,{later},{earlier}")?;
+            for rest in &parts[3..] {
+                write!(w, ",{rest}")?;
+            }
+            writeln!(w)?;
+        }
+        for line in extra {
+            writeln!(w, "{line}")?;
+        }
+        w.flush()
+    };
+    renumber("pairs.csv", "pairs.csv", &[])?;
+    let twin_lines: Vec<String> = twins
+        .iter()
+        .map(|&(a, b)| format!("input,{},{},twin", b + 1, a + 1))
+        .collect();
+    renumber("near_misses.csv", "near_misses.csv", &twin_lines)
 }
 
 /// A sibling name one sound away from `p`'s (An/Anh, Lan/Lam) when one exists in the lists.
@@ -689,7 +805,8 @@ fn similar_sibling_name(world: &World, rng: &mut ChaCha8Rng, p: &Person) -> Opti
 
 /// A duplicate of `p`: a copy-book entry (same number) or a re-registration (new number, later
 /// date), with zero to four corruptions.
-fn duplicate(world: &World, rng: &mut ChaCha8Rng, p: &Person) -> Row {
+/// `garble` is the chance that the child's given name is garbled past any spelling as well.
+fn duplicate(world: &World, rng: &mut ChaCha8Rng, p: &Person, garble: f64) -> Row {
     let mut r = world.render(p);
     if rng.gen_bool(0.5) {
         let again = date_from_days(days(p.registered) + rng.gen_range(200..9000));
@@ -707,6 +824,12 @@ fn duplicate(world: &World, rng: &mut ChaCha8Rng, p: &Person) -> Row {
     };
     for _ in 0..k {
         corrupt_once(rng, &mut r);
+    }
+    if rng.gen_bool(garble) {
+        let edits = if rng.gen_bool(0.7) { 1 } else { 2 };
+        if let Some(v) = corrupt::garble_given(&r[col::NAME], edits, rng) {
+            r[col::NAME] = v;
+        }
     }
     r
 }
@@ -739,8 +862,15 @@ fn corrupt_once(rng: &mut ChaCha8Rng, r: &mut Row) {
                 r[f] = v;
             }
         }
+        // A word garbled past any spelling.
+        24..=29 => {
+            let f = name_field(rng);
+            if let Some(v) = corrupt::garble_given(&r[f], 1, rng) {
+                r[f] = v;
+            }
+        }
         // Confused letter.
-        24..=35 => {
+        30..=35 => {
             let f = name_field(rng);
             if let Some(v) = corrupt::confuse_letter(&r[f], rng) {
                 r[f] = v;
