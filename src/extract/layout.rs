@@ -248,6 +248,11 @@ fn label_by_meaning(
         if start > 0 && taken[start - 1] && reading.score < 1.0 {
             continue;
         }
+        // Nor is a word of personal names read loosely ("Nguyên" as the first word of
+        // "nguyên quán" at the end of "tỉnh Thái Nguyên :").
+        if start == j && reading.score < 1.0 && meaning.is_name_word(&tokens[j].text) {
+            continue;
+        }
         let compact = span_compact(&tokens[start..=j]);
         // Short labels ("Số", "Tên") only where a line opens with them, as for editions',
         // unless an abbreviation spelled out by the vocabulary ("NS:" for "năm sinh").
@@ -285,7 +290,11 @@ fn bare_label_by_meaning(
     params: &LayoutParams,
 ) -> Option<LabelHit> {
     let meaning = lexicon.meaning.as_ref()?;
-    let capital = tokens[start].text.chars().next().is_some_and(char::is_uppercase);
+    let capital = tokens[start]
+        .text
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
     if !(capital || start == 0) {
         return None;
     }
@@ -305,7 +314,11 @@ fn bare_label_by_meaning(
         }
         // Inside a line, one word before a figure ("Tuổi 42") and nothing else: values hold
         // such words ("Giồng Trôm", "Hộ chiếu số B4738952").
-        let figure_follows = tokens[end].text.chars().next().is_some_and(|c| c.is_ascii_digit());
+        let figure_follows = tokens[end]
+            .text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit());
         if start != 0 && !(k == 1 && figure_follows) {
             return None;
         }
@@ -328,6 +341,11 @@ fn label_like_start(tokens: &[Token], taken: &[bool], j: usize, most: usize) -> 
     let mut start = j + 1;
     while start > 0 && j + 1 - start < most && !taken[start - 1] && letters(&tokens[start - 1]) {
         start -= 1;
+        // Right after another label, with no value between, a colon is a speck inside that
+        // label's value ("Quốc tịch: Việt: Nam"), not the end of a label of its own.
+        if start > 0 && taken[start - 1] {
+            return None;
+        }
         let capital = tokens[start]
             .text
             .chars()
@@ -469,10 +487,15 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
         }
         // A colon read as a stop ("Họ tên trẻ. NGUYỄN VĂN AN"): a label by its words, of two
         // words or more and read surely, ends there.
+        // Not right after another label: a value may end in such words ("Số Giấy CMND/Hộ
+        // chiếu: Hộ chiếu số. N0739020").
         if misread && best.is_none() && stop {
             best = label_by_meaning(&tokens, &taken, j, lexicon, params)
                 .filter(|(h, by_letters)| {
-                    !by_letters && h.end - h.start >= 2 && h.similarity >= STOP_LABEL_SIMILARITY
+                    !by_letters
+                        && h.end - h.start >= 2
+                        && h.similarity >= STOP_LABEL_SIMILARITY
+                        && (h.start == 0 || !taken[h.start - 1])
                 })
                 .map(|(h, _)| h);
         }
@@ -576,6 +599,17 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
             continue;
         }
         if let Some(start) = label_like_start(&tokens, &taken, j, params.unknown_label_words) {
+            // One word before a colon that ends the line, or a word of personal names, is a
+            // value's last word with a speck ("..., tỉnh Hà Giang:"), not a label.
+            let one_word = start == j;
+            let ends_line = j + 1 == tokens.len();
+            let name = lexicon
+                .meaning
+                .as_ref()
+                .is_some_and(|m| m.is_name_word(&tokens[j].text));
+            if one_word && (ends_line || name) {
+                continue;
+            }
             let text: Vec<&str> = tokens[start..=j].iter().map(|t| t.text.as_str()).collect();
             hits.push(LabelHit {
                 label: LabelRef::Unknown(text.join(" ")),
@@ -598,12 +632,12 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::extract::lexicon::tests::ks_lexicon;
     use crate::page::OcrWord;
 
-    pub(crate) fn line(text: &str, y: u32) -> OcrLine {
+    fn line(text: &str, y: u32) -> OcrLine {
         let words: Vec<OcrWord> = text
             .split_whitespace()
             .enumerate()
@@ -741,21 +775,26 @@ pub(crate) mod tests {
                 "Trạm y tế xã Dân Chủ, huyện Quốc Oai".into()
             )]
         );
-    }
-}
-#[cfg(test)]
-mod debug_tests {
-    use super::tests::*;
-    use super::*;
-    #[test]
-    fn debug_line() {
-        let lx = crate::extract::lexicon::tests::ks_lexicon();
-        for text in ["Dân tộc: Kinh Quốc tích: Việt Nam", "Dân tộc: Kinh Quốc tích: Việt: Nam"] {
-            let laid = lay_out(&line(text, 100), &lx, &LayoutParams::default());
-            for h in &laid.hits {
-                eprintln!("{:?} {:?} {}", lx.form(&h.label).map(|f| (&f.text, &f.roles, &f.person)), h.label, h.similarity);
-            }
-
-        }
+        // A speck read as a colon right after a label's own colon is inside its value.
+        assert_eq!(
+            labels_and_values("Dân tộc: Kinh Quốc tịch: Việt: Nam"),
+            vec![
+                ("Dân tộc".into(), "Kinh".into()),
+                ("Quốc tịch".into(), "Việt Nam".into())
+            ]
+        );
+        // Nor is one at the end of the line after a value's last word.
+        assert_eq!(
+            labels_and_values("Chỗ ở: Xóm 13, xã Tam Giang, tỉnh Hà Giang:"),
+            vec![("Chỗ ở".into(), "Xóm 13, xã Tam Giang, tỉnh Hà Giang".into())]
+        );
+        // A value's words before a stop, right after the label, stay the value's.
+        assert_eq!(
+            labels_and_values("Số Giấy CMND/Hộ chiếu: Hộ.chiếu số. N0739020"),
+            vec![(
+                "Số Giấy CMND/Hộ chiếu".into(),
+                "Hộ.chiếu số. N0739020".into()
+            )]
+        );
     }
 }

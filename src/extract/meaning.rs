@@ -78,6 +78,10 @@ pub struct Meaning {
 
 /// A label run together and garbled must match a wording's letters this well.
 pub const COMPACT_SIMILARITY: f32 = 0.8;
+/// Fewest letters compared letter by letter: in shorter spans one letter is a fifth of the
+/// word and wordings of other fields are as close ("namnh" is one letter from "nam nữ" and
+/// two from "năm sinh").
+const LETTERS_LEAST: usize = 7;
 
 /// A reading must fit this well to be taken.
 pub const MEANING_SIMILARITY: f32 = 0.8;
@@ -288,7 +292,7 @@ impl Meaning {
     /// about as close. For labels OCR ran together, whose words cannot be told apart.
     pub fn read_letters(&self, compact: &str) -> Option<Reading> {
         let n = compact.chars().count();
-        if n < 5 {
+        if n < LETTERS_LEAST {
             return None;
         }
         let mut best: Option<(f32, &Reading)> = None;
@@ -323,6 +327,11 @@ impl Meaning {
     pub fn with_name_words<'a>(mut self, words: impl IntoIterator<Item = &'a String>) -> Self {
         self.name_words = words.into_iter().map(|w| fold(w)).collect();
         self
+    }
+
+    /// Whether a word is a word of personal names.
+    pub fn is_name_word(&self, word: &str) -> bool {
+        self.name_words.contains(&fold(word))
     }
 
     /// Whether the text is an abbreviation the spellings spell out ("NS" is "năm sinh").
@@ -370,10 +379,12 @@ impl Meaning {
                 } else {
                     self.unglue(&w).unwrap_or_else(|| vec![w])
                 };
-                pieces.into_iter().flat_map(|p| match self.spellings.get(&p) {
-                    Some(canon) => canon.clone(),
-                    None => vec![p],
-                })
+                pieces
+                    .into_iter()
+                    .flat_map(|p| match self.spellings.get(&p) {
+                        Some(canon) => canon.clone(),
+                        None => vec![p],
+                    })
             })
             .collect()
     }
@@ -672,6 +683,8 @@ mod tests {
         let r = m.read_letters("soddangky").unwrap();
         assert_eq!(r.role, ("register".to_string(), "So".to_string()));
         assert_eq!(m.read_letters("nguyenvanan"), None);
+        // Too short to tell "năm sinh" from "nam nữ" by letters.
+        assert_eq!(m.read_letters("namnh"), None);
     }
 
     #[test]

@@ -333,13 +333,19 @@ fn labels_in_no_edition_are_read_by_their_words() {
     assert_eq!(raw(e, "nksGioiTinh"), Some("Nữ"));
     assert_eq!(raw(e, "nksQueQuan"), Some("Định Thủy, Giồng Trôm, Bến Tre"));
     assert_eq!(raw(e, "chaHoTen"), Some("Trương Kim Chính"));
-    assert_eq!(raw(e, "chaNoiCuTru"), Some("Định Thủy, Giồng Trôm, Bến Tre"));
+    assert_eq!(
+        raw(e, "chaNoiCuTru"),
+        Some("Định Thủy, Giồng Trôm, Bến Tre")
+    );
     assert_eq!(raw(e, "nycHoTen"), Some("Nguyễn Vân Nhung"));
     assert_eq!(raw(e, "nycQuanHe"), Some("Mẹ"));
     assert_eq!(raw(e, "nguoiThucHien"), Some("Phạm Văn Phong"));
     // An age gives a birth year, derived, with a finding.
     let age = &e.fields["chaNgaySinh"];
-    assert_eq!((age.value.as_str(), age.source), ("1951", ValueSource::Derived));
+    assert_eq!(
+        (age.value.as_str(), age.source),
+        ("1951", ValueSource::Derived)
+    );
     assert!(e.findings.iter().any(|f| f.code == "YEAR-FROM-AGE"));
     // No edition prints these labels: the entry's form is its page's.
     assert_eq!(e.edition, "");
@@ -348,4 +354,19 @@ fn labels_in_no_edition_are_read_by_their_words() {
     let unknown: Vec<&str> = e.unknown_labels.iter().map(|l| l.label.as_str()).collect();
     assert_eq!(unknown, ["Danh xưng"]);
     assert_eq!(e.unknown_labels[0].value, "Bé Na");
+}
+
+#[test]
+fn a_name_word_before_a_speck_colon_stays_in_the_value() {
+    let lines = [
+        "Số: 3 Ngày, tháng, năm đăng ký: 04/02/2016",
+        "Họ, chữ đệm, tên: Lê Văn Minh",
+        "Nơi sinh: Bệnh viện Đa khoa huyện Đại Từ, tỉnh Thái Nguyên :",
+    ];
+    let entries = extractor().extract(&page(&lines), &book());
+    assert_eq!(
+        raw(&entries[0], "nksNoiSinh"),
+        Some("Bệnh viện Đa khoa huyện Đại Từ, tỉnh Thái Nguyên")
+    );
+    assert!(entries[0].unknown_labels.is_empty());
 }

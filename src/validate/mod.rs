@@ -110,7 +110,12 @@ pub fn validate_entry(
         }
     }
     // A label no field took: its value was not read, and may be a field the entry lacks.
-    for seen in &entry.unknown_labels {
+    // One with nothing after it lost nothing (the report's notes still name it).
+    for seen in entry
+        .unknown_labels
+        .iter()
+        .filter(|l| !l.value.trim().is_empty())
+    {
         let guess = seen.guesses.first().map_or("", |(field, _)| field.as_str());
         findings.push(messages::UNKNOWN_LABEL.finding(guess, &seen.label));
     }
