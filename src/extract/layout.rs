@@ -5,7 +5,7 @@
 //! colon, only a close match of a long label counts, so that value words are not mistaken for
 //! labels.
 
-use super::lexicon::{LabelRef, Lexicon};
+use super::lexicon::{LabelForm, LabelRef, Lexicon};
 use crate::page::{BBox, OcrLine};
 use crate::text::fold_compact;
 
@@ -178,6 +178,13 @@ const LETTER_SPAN_WORDS: usize = 2;
 /// How surely a label closed by a stop instead of its colon must read by its words.
 const STOP_LABEL_SIMILARITY: f32 = 0.95;
 
+/// Well-spelled label words sharing fewer words than this (Dice) with an edition's wording
+/// are another label.
+const OTHER_WORDING_DICE: f32 = 0.5;
+
+/// How far back (in words from the label's end) a label's capital is looked for.
+const MAX_CAPITAL_REACH: usize = 8;
+
 /// Letters a small colon is misread as when it touches the label ("chai.", "hệt", "sinhh").
 const COLON_LOOKALIKES: &[char] = &['c', 'i', 'l', 't', 'h', '1'];
 
@@ -332,6 +339,80 @@ fn bare_label_by_meaning(
     })
 }
 
+/// Whether every word of the tokens is a vocabulary word as spelled.
+fn all_vocabulary(tokens: &[Token], lexicon: &Lexicon) -> bool {
+    let Some(meaning) = &lexicon.meaning else {
+        return false;
+    };
+    tokens.iter().all(|t| {
+        // Words OCR glued ("Làgì") are taken apart first.
+        let words = meaning.canonical(&t.text);
+        !words.is_empty() && words.iter().all(|w| meaning.is_vocabulary_word(w))
+    })
+}
+
+/// A span of well-spelled label words that shares few words with an edition's wording is
+/// another label, not that wording garbled ("Ủy viên hộ tịch" is no "Quốc tịch", however
+/// close the letters): OCR garbles letters, it does not write other words.
+fn another_wording(tokens: &[Token], form: &LabelForm, lexicon: &Lexicon) -> bool {
+    let Some(meaning) = &lexicon.meaning else {
+        return false;
+    };
+    if !all_vocabulary(tokens, lexicon) {
+        return false;
+    }
+    let text: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    let span = meaning.canonical(&text.join(" "));
+    let wording = meaning.canonical(&form.text);
+    let mut left = wording.clone();
+    let common = span
+        .iter()
+        .filter(|w| match left.iter().position(|x| x == *w) {
+            Some(i) => {
+                left.remove(i);
+                true
+            }
+            None => false,
+        })
+        .count();
+    let dice = 2.0 * common as f32 / (span.len() + wording.len()).max(1) as f32;
+    dice < OTHER_WORDING_DICE
+}
+
+/// A label starts with a capital: a hit starting with a lower-case word after label words
+/// that open with one ("Là trai hay gái" read as "trai hay gái") takes them in.
+fn extend_to_capital(tokens: &[Token], taken: &[bool], hit: &mut LabelHit, lexicon: &Lexicon) {
+    let lower = tokens[hit.start]
+        .text
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase);
+    if !lower {
+        return;
+    }
+    let mut c = hit.start;
+    while c > 0 && hit.end - c < MAX_CAPITAL_REACH {
+        c -= 1;
+        if taken[c] || !all_vocabulary(&tokens[c..=c], lexicon) {
+            return;
+        }
+        if tokens[c]
+            .text
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+        {
+            hit.start = c;
+            hit.bbox = BBox::union_all(tokens[c..hit.end].iter().map(|t| &t.bbox));
+            if let LabelRef::Meaning(form) = &mut hit.label {
+                let text: Vec<&str> = tokens[c..hit.end].iter().map(|t| t.text.as_str()).collect();
+                form.text = text.join(" ");
+            }
+            return;
+        }
+    }
+}
+
 /// Where a label no field took would start, ending at token `j` before a colon: words of
 /// letters only, written as labels are ("Nghề nghiệp", "Tôn giáo": a capital, then lower
 /// case), at most `most` words. `None` when the words before the colon do not look like a
@@ -423,6 +504,11 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 if sim < params.colon_label_similarity {
                     continue;
                 }
+                if sim < params.sure_wording_similarity
+                    && another_wording(&tokens[start..=j], form, lexicon)
+                {
+                    continue;
+                }
                 // A colon read as a letter ("tên chai.", "Quan hệt") is believed only when the
                 // label without that letter is a close match, and a closer one than with it.
                 // Nor when the label stands whole before that word ("...tạm trú. Thị trấn"):
@@ -481,6 +567,9 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                     });
                     if !same_field {
                         best = Some(by_meaning);
+                    } else if let Some(hit) = best.as_mut() {
+                        // The letters and the words agree on the field: as sure as the surer.
+                        hit.similarity = hit.similarity.max(by_meaning.similarity);
                     }
                 }
             }
@@ -499,7 +588,8 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 })
                 .map(|(h, _)| h);
         }
-        if let Some(hit) = best {
+        if let Some(mut hit) = best {
+            extend_to_capital(&tokens, &taken, &mut hit, lexicon);
             for t in &mut taken[hit.start..hit.end] {
                 *t = true;
             }
@@ -751,6 +841,49 @@ mod tests {
                 ("Quan hệ".into(), "Cha".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_label_opens_with_its_capital() {
+        // "giới tính" is an edition's wording; the label as printed starts at "Là".
+        assert_eq!(
+            labels_and_values("Họ và tên: Lê Văn An Là giới tính: Nam"),
+            vec![
+                ("Họ và tên".into(), "Lê Văn An".into()),
+                ("Giới tính".into(), "Nam".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn well_spelled_words_of_another_label_are_no_garbled_wording() {
+        let lx = ks_lexicon();
+        let tokens = |text: &str| tokenize(&line(text, 100));
+        let form = |text: &str| {
+            let (i, _) = lx.best_label(&fold_compact(text)).unwrap();
+            lx.labels[i].clone()
+        };
+        assert!(another_wording(
+            &tokens("Ủy viên hộ tịch"),
+            &form("Quốc tịch"),
+            &lx
+        ));
+        // Garbled letters, or the same words in another order, are the wording.
+        assert!(!another_wording(
+            &tokens("Quốc tích"),
+            &form("Quốc tịch"),
+            &lx
+        ));
+        assert!(!another_wording(
+            &tokens("Sổ quyển"),
+            &form("Quyển số"),
+            &lx
+        ));
+        assert!(!another_wording(
+            &tokens("Họovàtênmẹ"),
+            &form("Họ và tên mẹ"),
+            &lx
+        ));
     }
 
     #[test]

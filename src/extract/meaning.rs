@@ -329,6 +329,12 @@ impl Meaning {
         self
     }
 
+    /// Whether a word, as read, is a word of the vocabulary (a label word spelled right).
+    pub fn is_vocabulary_word(&self, word: &str) -> bool {
+        let folded = fold(word);
+        self.words.contains(&folded) || self.spellings.contains_key(&folded)
+    }
+
     /// Whether a word is a word of personal names.
     pub fn is_name_word(&self, word: &str) -> bool {
         self.name_words.contains(&fold(word))
@@ -447,9 +453,11 @@ impl Meaning {
                     let field = m.fields.get(role)?;
                     return self.field_roles.get(field).cloned();
                 }
+                // A register field belongs to no person: a label naming one is not about it
+                // ("bộ ghi" is no "ghi chú" of the father's).
                 let register_level = self.columns.contains(&("register".into(), role.clone()));
                 if register_level {
-                    return Some(("register".into(), role.clone()));
+                    return marker.is_none().then(|| ("register".into(), role.clone()));
                 }
                 let has = |p: &str| self.columns.contains(&(p.to_string(), role.clone()));
                 let person = match marker {
@@ -523,6 +531,31 @@ impl Meaning {
                     rest.drain(start..start + n);
                     choices.push((Some(m), rest, sims.iter().sum()));
                 }
+            }
+        }
+        // The label as a person's words in other order or shortened ("Ủy viên hộ tịch" for
+        // "hộ tịch viên", "Cán bộ ghi" for "cán bộ ghi sổ"): that person's name.
+        for m in &self.markers {
+            let (common, _) = shared(&own, &m.words);
+            if common == 0.0 || m.words.len() < 2 {
+                continue;
+            }
+            let mut score = 2.0 * common / (own.len() + m.words.len()) as f32;
+            let shortened = own.len() >= 2
+                && own.len() < m.words.len()
+                && own.iter().zip(&m.words).all(|(w, p)| *w == p);
+            if shortened {
+                score = score.max(SHORTENED);
+            }
+            let target = Target::Role(self.alone_role.clone());
+            if let Some(role) = self.resolve(Some(m), &target) {
+                push(Reading {
+                    person: self.persons.contains(&m.person).then(|| m.person.clone()),
+                    role,
+                    style: ValueStyle::Plain,
+                    page_scope: false,
+                    score,
+                });
             }
         }
         for (marker, rest, marker_sum) in choices {
@@ -655,6 +688,15 @@ mod tests {
         let r = meaning().read("Quan hệ với người được khai sinh").unwrap();
         assert_eq!(r.person, None);
         assert_eq!(r.role.1, "QuanHe");
+    }
+
+    #[test]
+    fn a_persons_words_in_another_order_or_shortened_name_that_person() {
+        assert_eq!(role("Hộ tịch cán bộ"), pair("register", "NguoiThucHien"));
+        assert_eq!(role("Người lập"), pair("register", "NguoiThucHien"));
+        assert_eq!(role("Người đứng ra khai"), pair("nyc", "HoTen"));
+        // A person's word beside a register field is no reading of it: "bộ" folds as "bố".
+        assert_eq!(role("bộ ghi"), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! End-to-end tests: the `sohoa` binary on synthesized register pages, with real Tesseract.
 //! One test binary; helpers in `util`.
 
+mod editions;
 mod hardening;
 mod run;
 mod util;
