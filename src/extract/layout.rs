@@ -339,6 +339,23 @@ fn bare_label_by_meaning(
     })
 }
 
+/// Whether two labels introduce the same field.
+fn same_field(lexicon: &Lexicon, a: &LabelRef, b: &LabelRef) -> bool {
+    let (Some(a), Some(b)) = (lexicon.form(a), lexicon.form(b)) else {
+        return false;
+    };
+    a.person == b.person
+        && a.roles.iter().next().map(|r| &r.role) == b.roles.iter().next().map(|r| &r.role)
+}
+
+/// Whether two labels introduce the same role, whoever's.
+fn same_role(lexicon: &Lexicon, a: &LabelRef, b: &LabelRef) -> bool {
+    let (Some(a), Some(b)) = (lexicon.form(a), lexicon.form(b)) else {
+        return false;
+    };
+    a.roles.iter().next().map(|r| &r.role) == b.roles.iter().next().map(|r| &r.role)
+}
+
 /// Whether every word of the tokens is a vocabulary word as spelled.
 fn all_vocabulary(tokens: &[Token], lexicon: &Lexicon) -> bool {
     let Some(meaning) = &lexicon.meaning else {
@@ -548,29 +565,71 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
             let sure = best
                 .as_ref()
                 .is_some_and(|h| h.similarity >= params.sure_wording_similarity);
-            if !sure {
+            // An edition's wording read surely at the end of longer label words that say
+            // another thing ("Chức danh người ký" ending in "Người ký"): the words that
+            // explain more of the span win. Not when they only add a person: a value may end
+            // in a person's word ("Dân tộc: Khơ Me Quốc tịch: ...").
+            let longer = sure
+                .then(|| label_by_meaning(&tokens, &taken, j, lexicon, params))
+                .flatten()
+                .filter(|(hit, by_letters)| {
+                    !by_letters
+                        && best.as_ref().is_some_and(|b| {
+                            hit.start < b.start && !same_role(lexicon, &b.label, &hit.label)
+                        })
+                });
+            if let Some((hit, _)) = longer {
+                best = Some(hit);
+            } else if !sure {
                 let found = label_by_meaning(&tokens, &taken, j, lexicon, params);
                 // A reading by letters competes with the editions' wordings on their ground.
                 let found = found.filter(|(hit, by_letters)| {
                     !by_letters || best.as_ref().is_none_or(|h| hit.similarity > h.similarity)
                 });
                 if let Some((by_meaning, _)) = found {
-                    let same_field = best.as_ref().is_some_and(|h| {
-                        let (Some(a), Some(b)) =
-                            (lexicon.form(&h.label), lexicon.form(&by_meaning.label))
-                        else {
-                            return false;
-                        };
-                        a.person == b.person
-                            && a.roles.iter().next().map(|r| &r.role)
-                                == b.roles.iter().next().map(|r| &r.role)
-                    });
-                    if !same_field {
+                    let agree = best
+                        .as_ref()
+                        .is_some_and(|h| same_field(lexicon, &h.label, &by_meaning.label));
+                    if !agree {
                         best = Some(by_meaning);
                     } else if let Some(hit) = best.as_mut() {
                         // The letters and the words agree on the field: as sure as the surer.
                         hit.similarity = hit.similarity.max(by_meaning.similarity);
                     }
+                }
+            }
+        }
+        // A colon read as a letter after label words OCR ran together ("Khaisinhsốc 3",
+        // "Địachỉcủachac Ấp 5"): the words without that letter, every one a vocabulary word
+        // spelled right and read surely, where the word before does not end the same label
+        // already.
+        if misread && best.is_none() {
+            for &tail in &tails {
+                let mut trimmed = tokens.clone();
+                let text: Vec<char> = trimmed[j].text.chars().collect();
+                if text.len() <= tail {
+                    continue;
+                }
+                trimmed[j].text = text[..text.len() - tail].iter().collect();
+                trimmed[j].compact = fold_compact(&trimmed[j].text);
+                let found = label_by_meaning(&trimmed, &taken, j, lexicon, params).filter(
+                    |(h, by_letters)| {
+                        !by_letters
+                            && h.similarity >= params.misread_colon_similarity
+                            && span_compact(&trimmed[h.start..=j]).chars().count()
+                                >= params.misread_colon_label_chars
+                            && all_vocabulary(&trimmed[h.start..=j], lexicon)
+                    },
+                );
+                let Some((hit, _)) = found else {
+                    continue;
+                };
+                let whole_before = j > hit.start
+                    && label_by_meaning(&tokens, &taken, j - 1, lexicon, params)
+                        .is_some_and(|(h, _)| same_field(lexicon, &h.label, &hit.label));
+                if !whole_before {
+                    best = Some(hit);
+                    break;
                 }
             }
         }
@@ -851,6 +910,40 @@ mod tests {
             vec![
                 ("Họ và tên".into(), "Lê Văn An".into()),
                 ("Giới tính".into(), "Nam".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn words_read_by_meaning_that_explain_more_of_a_label_win_over_a_wording_at_its_end() {
+        assert_eq!(
+            labels_and_values("Người ký: Lê Văn Ba Chức vụ của người ký: Chủ tịch"),
+            vec![
+                ("Người ký".into(), "Lê Văn Ba".into()),
+                ("Chức vụ của người ký".into(), "Chủ tịch".into())
+            ]
+        );
+        // A person's word before the wording is the value's.
+        assert_eq!(
+            labels_and_values("Dân tộc: Khơ Me Quốc tịch: Việt Nam"),
+            vec![
+                ("Dân tộc".into(), "Khơ Me".into()),
+                ("Quốc tịch".into(), "Việt Nam".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn label_words_run_together_with_a_misread_colon_or_none() {
+        assert_eq!(
+            labels_and_values("Nơiởcủamẹc Ấp 5, xã An Bình"),
+            vec![("Nơiởcủamẹ".into(), "Ấp 5, xã An Bình".into())]
+        );
+        assert_eq!(
+            labels_and_values("Họ và tên mẹ: Lê Thị Hoa Tuổicủamẹ 41"),
+            vec![
+                ("Họ và tên mẹ".into(), "Lê Thị Hoa".into()),
+                ("Tuổicủamẹ".into(), "41".into())
             ]
         );
     }

@@ -351,7 +351,8 @@ impl Meaning {
     /// A reading of a label standing without its colon: every word a vocabulary word as
     /// spelled, the whole of a phrase, and not a lone word of personal names.
     pub fn read_bare(&self, label: &str) -> Option<Reading> {
-        let folded = folded_words(label);
+        // Words OCR ran together ("Tuổingườicha") are taken apart first.
+        let folded = self.canonical(label);
         if folded.is_empty() || !folded.iter().all(|w| self.words.contains(w)) {
             return None;
         }
