@@ -11,6 +11,7 @@ pub mod figures;
 pub mod forms;
 pub mod layout;
 pub mod lexicon;
+pub mod lines;
 pub mod meaning;
 
 use crate::ingest::BookMeta;
@@ -27,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Changes whenever extraction, normalisation or validation code changes what a page's
 /// entries come out as; part of the extraction cache key, so a new build re-extracts stored
 /// pages (from their words, without OCR) instead of reusing stale entries.
-pub const EXTRACT_REVISION: &str = "meaning-7";
+pub const EXTRACT_REVISION: &str = "meaning-8";
 
 /// Confidence of a subject's ID number opening with another province's code than the book's.
 const ID_OTHER_PROVINCE: f32 = 0.5;
@@ -363,7 +364,7 @@ impl Extractor {
         // Where the last value went, for wrapped continuation lines.
         let mut last_value_line: Option<BBox> = None;
 
-        for line in &ocr.lines {
+        for line in &lines::rejoin_split_lines(&ocr.lines) {
             let laid = lay_out(line, &self.lexicon, &self.params.layout);
             if laid.hits.is_empty() {
                 let compact = fold_compact(&line.text());
