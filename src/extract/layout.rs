@@ -188,6 +188,9 @@ const MAX_CAPITAL_REACH: usize = 8;
 /// Letters a small colon is misread as when it touches the label ("chai.", "hệt", "sinhh").
 const COLON_LOOKALIKES: &[char] = &['c', 'i', 'l', 't', 'h', '1'];
 
+/// Letters a colon takes into itself when they touch it ("tạ:" for "tại:").
+const LOST_TO_COLON: &[char] = &['i'];
+
 /// Bytes at the end of a folded token that may be a misread colon: the last one or two
 /// letters when they are colon lookalikes ("tộctc"); all ASCII, so a byte each.
 fn colon_lookalike_tails(compact: &str) -> Vec<usize> {
@@ -474,6 +477,23 @@ fn label_like_start(tokens: &[Token], taken: &[bool], j: usize, most: usize) -> 
         .then_some(start)
 }
 
+/// Whether the words from `from` on are a label's lower-case words ending at a colon, at
+/// most `most` of them.
+fn runs_on_to_colon(tokens: &[Token], taken: &[bool], from: usize, most: usize) -> bool {
+    for (i, t) in tokens.iter().enumerate().skip(from).take(most) {
+        let lower = !t.text.is_empty()
+            && t.text.chars().all(char::is_alphabetic)
+            && t.text.chars().next().is_some_and(char::is_lowercase);
+        if taken[i] || !lower {
+            return false;
+        }
+        if t.colon_after {
+            return true;
+        }
+    }
+    false
+}
+
 /// Finds the labels on a line.
 pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> LaidOutLine {
     let tokens = tokenize(line);
@@ -596,6 +616,27 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                         // The letters and the words agree on the field: as sure as the surer.
                         hit.similarity = hit.similarity.max(by_meaning.similarity);
                     }
+                }
+            }
+        }
+        // A label's last letter taken into its colon ("Sanh tạ:" for "Sanh tại:", "Cán bộ
+        // gh:"): a thin i beside a colon reads as one mark. The words with that letter back,
+        // every one a vocabulary word, read surely by meaning.
+        if !misread && best.is_none() {
+            for &letter in LOST_TO_COLON {
+                let mut mended = tokens.clone();
+                mended[j].text.push(letter);
+                mended[j].compact = fold_compact(&mended[j].text);
+                let found = label_by_meaning(&mended, &taken, j, lexicon, params).filter(
+                    |(h, by_letters)| {
+                        !by_letters
+                            && h.similarity >= params.misread_colon_similarity
+                            && all_vocabulary(&mended[h.start..=j], lexicon)
+                    },
+                );
+                if let Some((hit, _)) = found {
+                    best = Some(hit);
+                    break;
                 }
             }
         }
@@ -729,6 +770,11 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
             best = bare_label_by_meaning(&tokens, &taken, start, lexicon, params)
                 .map(|hit| (hit, 0.0));
         }
+        // Lower-case words running on from it to a colon ("Tên họ đứa nhỏ:") say the label
+        // ends at that colon: the words without a colon are no label of their own.
+        let best = best.filter(|(hit, _)| {
+            !runs_on_to_colon(&tokens, &taken, hit.end, params.unknown_label_words)
+        });
         match best {
             Some((hit, _)) => {
                 for t in &mut taken[hit.start..hit.end] {
@@ -930,6 +976,29 @@ mod tests {
                 ("Dân tộc".into(), "Khơ Me".into()),
                 ("Quốc tịch".into(), "Việt Nam".into())
             ]
+        );
+    }
+
+    #[test]
+    fn a_label_without_colon_runs_on_to_a_colon_after_its_lower_case_words() {
+        // Words the vocabulary does not know make it an unknown label, reported, not a
+        // shorter label whose value they would be.
+        assert_eq!(
+            labels_and_values("Tên họ thầy thuốc: Lê Văn Ba"),
+            vec![("?Tên họ thầy thuốc".into(), "Lê Văn Ba".into())]
+        );
+    }
+
+    #[test]
+    fn a_labels_last_letter_taken_into_its_colon() {
+        assert_eq!(
+            labels_and_values("Sanh tạ: Xã An Bình, huyện Châu Thành"),
+            vec![("Sanh tại".into(), "Xã An Bình, huyện Châu Thành".into())]
+        );
+        // A value's word before a speck colon is not mended into a label.
+        assert_eq!(
+            labels_and_values("Nơi sinh: Xã Tân Hộ: Cơ"),
+            vec![("Nơi sinh".into(), "Xã Tân Hộ Cơ".into())]
         );
     }
 

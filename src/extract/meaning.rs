@@ -46,9 +46,14 @@ enum Target {
 #[derive(Debug, Clone)]
 struct Phrase {
     target: Target,
+    /// As written: what a label run together is compared with, letter by letter.
     words: Vec<String>,
+    /// As a label's words are compared: words that change nothing dropped, and for a
+    /// relation to someone else, the persons' words too.
+    canon: Vec<String>,
     style: ValueStyle,
     page: bool,
+    other_party: bool,
 }
 
 /// The meaning vocabulary of one register, ready to score labels.
@@ -185,8 +190,10 @@ impl Meaning {
                 phrases.push(Phrase {
                     target: target.clone(),
                     words: split(p),
+                    canon: Vec::new(),
                     style: c.style,
                     page: c.page,
+                    other_party: c.other_party,
                 });
             }
         }
@@ -223,6 +230,30 @@ impl Meaning {
             .cloned()
             .collect();
         meaning.words = words;
+        let canon: Vec<Vec<String>> = meaning
+            .phrases
+            .iter()
+            .map(|p| {
+                let mut kept = meaning.without_ignored(p.words.clone());
+                // As in a label, words after "với" name the other party.
+                if let Some(at) = (0..kept.len()).find(|&i| {
+                    meaning
+                        .about_other
+                        .iter()
+                        .any(|o| !o.is_empty() && kept[i..].starts_with(o))
+                }) {
+                    kept.truncate(at);
+                }
+                if p.other_party {
+                    meaning.without_persons(&kept)
+                } else {
+                    kept
+                }
+            })
+            .collect();
+        for (phrase, canon) in meaning.phrases.iter_mut().zip(canon) {
+            phrase.canon = canon;
+        }
         meaning.compact_forms = meaning.wordings();
         meaning
     }
@@ -475,10 +506,8 @@ impl Meaning {
         }
     }
 
-    /// Every reading of the label, best first, with the fields' `(person, role)`.
-    pub fn readings(&self, label: &str) -> Vec<Reading> {
-        let mut words = self.canonical(label);
-        // Words that change nothing go.
+    /// The words without those that change nothing in a label's meaning.
+    fn without_ignored(&self, mut words: Vec<String>) -> Vec<String> {
         for ignored in &self.ignore {
             let n = ignored.len();
             let mut i = 0;
@@ -490,6 +519,29 @@ impl Meaning {
                 }
             }
         }
+        words
+    }
+
+    /// The words without any person's words (the longest first, as the markers are sorted).
+    fn without_persons<S: AsRef<str>>(&self, words: &[S]) -> Vec<String> {
+        let mut words: Vec<String> = words.iter().map(|w| w.as_ref().to_string()).collect();
+        for m in &self.markers {
+            let n = m.words.len();
+            let mut i = 0;
+            while n > 0 && i + n <= words.len() {
+                if words[i..i + n] == m.words[..] {
+                    words.drain(i..i + n);
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        words
+    }
+
+    /// Every reading of the label, best first, with the fields' `(person, role)`.
+    pub fn readings(&self, label: &str) -> Vec<Reading> {
+        let words = self.without_ignored(self.canonical(label));
         // Words after "với" name the other party: not the label's person, not its concept.
         let other_at = (0..words.len()).find(|&i| {
             self.about_other
@@ -559,6 +611,9 @@ impl Meaning {
                 });
             }
         }
+        // A relation's person words name the other party: such a concept is read on the
+        // label's other words, for no person of its own.
+        let without_persons = self.without_persons(&own);
         for (marker, rest, marker_sum) in choices {
             let marker_words = marker.map_or(0, |m| m.words.len()) as f32;
             if rest.is_empty() {
@@ -577,15 +632,26 @@ impl Meaning {
                 continue;
             }
             for phrase in &self.phrases {
-                let (common, _) = shared(&rest, &phrase.words);
+                if phrase.other_party && marker.is_some() {
+                    continue;
+                }
+                let rest: Vec<&str> = if phrase.other_party {
+                    without_persons.iter().map(String::as_str).collect()
+                } else {
+                    rest.clone()
+                };
+                if rest.is_empty() {
+                    continue;
+                }
+                let (common, _) = shared(&rest, &phrase.canon);
                 if common == 0.0 {
                     continue;
                 }
                 let mut score = 2.0 * (common + marker_sum)
-                    / (rest.len() as f32 + phrase.words.len() as f32 + 2.0 * marker_words);
+                    / (rest.len() as f32 + phrase.canon.len() as f32 + 2.0 * marker_words);
                 // The phrase's first words alone, as a hand-copied form shortens it.
-                let shortened = rest.len() < phrase.words.len()
-                    && rest.iter().zip(&phrase.words).all(|(w, p)| *w == p)
+                let shortened = rest.len() < phrase.canon.len()
+                    && rest.iter().zip(&phrase.canon).all(|(w, p)| *w == p)
                     && rest.iter().all(|w| w.chars().count() >= 3);
                 if shortened {
                     score = score.max(SHORTENED);
@@ -689,6 +755,25 @@ mod tests {
         let r = meaning().read("Quan hệ với người được khai sinh").unwrap();
         assert_eq!(r.person, None);
         assert_eq!(r.role.1, "QuanHe");
+    }
+
+    #[test]
+    fn a_relations_person_words_name_the_other_party() {
+        for label in [
+            "Là gì của cháu",
+            "Quan hệ với trẻ",
+            "Là gì của trẻ",
+            "Quan hệ với con",
+        ] {
+            let r = meaning().read(label).unwrap_or_else(|| panic!("{label}"));
+            assert_eq!(
+                (r.person, r.role),
+                (None, pair("nyc", "QuanHe").unwrap()),
+                "{label}"
+            );
+        }
+        // Elsewhere a person's words say whose value follows.
+        assert_eq!(role("Họ tên cháu"), pair("nks", "HoTen"));
     }
 
     #[test]

@@ -44,6 +44,10 @@ pub struct Concept {
     /// Printed once per page (the page number).
     #[serde(default)]
     pub page: bool,
+    /// A relation to someone else: person words in such a label name the other party, not
+    /// whose value follows ("Là gì của cháu", "Quan hệ với trẻ").
+    #[serde(default)]
+    pub other_party: bool,
 }
 
 /// The label vocabulary of one register.
