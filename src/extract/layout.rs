@@ -319,7 +319,7 @@ fn bare_label_by_meaning(
         let reading = meaning.read_bare(&text)?;
         let compact = span_compact(&tokens[start..end]);
         let short = compact.chars().count() <= params.short_label_chars;
-        if (short && start != 0) || (reading.page_scope && start != 0) {
+        if (short || reading.page_scope) && start != 0 {
             return None;
         }
         // Inside a line, one word before a figure ("Tuổi 42") and nothing else: values hold

@@ -25,8 +25,8 @@ pub fn rejoin_split_lines(lines: &[OcrLine]) -> Vec<OcrLine> {
         let mut best: Option<(usize, usize, f32)> = None;
         for i in 0..lines.len() {
             let Some(a) = &lines[i] else { continue };
-            for j in i + 1..lines.len().min(i + 1 + REACH) {
-                let Some(b) = &lines[j] else { continue };
+            let near = lines.iter().enumerate().skip(i + 1).take(REACH);
+            for (j, b) in near.filter_map(|(j, b)| b.as_ref().map(|b| (j, b))) {
                 if let Some(d) = split_distance(a, b) {
                     if best.is_none_or(|(_, _, bd)| d < bd) {
                         best = Some((i, j, d));

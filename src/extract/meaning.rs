@@ -432,7 +432,7 @@ impl Meaning {
     fn unglue(&self, word: &str) -> Option<Vec<String>> {
         let chars: Vec<char> = word.chars().collect();
         let n = chars.len();
-        if n < 4 || n > 40 {
+        if !(4..=40).contains(&n) {
             return None;
         }
         let known = |piece: &str| self.words.contains(piece) || self.spellings.contains_key(piece);
