@@ -307,9 +307,30 @@ pub struct Entry {
     pub status: EntryStatus,
     /// Lowest confidence over the required fields (1 when none is present).
     pub confidence: f32,
-    /// Form edition whose labels matched best.
+    /// Form edition whose labels matched best; empty when the entry's labels are no known
+    /// edition's (read by what they mean).
     #[serde(default)]
     pub edition: String,
+    /// The fields the entry's form prints, as its page shows them, when its edition is none
+    /// of the known ones: a field outside them is not missing, one inside them is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub printed: Vec<String>,
+    /// What was printed as a label on the entry's lines ("Nghề nghiệp: ...") that no field
+    /// took, with the fields it might be: for the operator to map in `schemas/labels/`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_labels: Vec<LabelSeen>,
+}
+
+/// A label on the page that no field took.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelSeen {
+    /// As read.
+    pub label: String,
+    /// The value printed after it, as read.
+    pub value: String,
+    /// The fields it might be, best first, with how well its words or letters fit (0..=1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guesses: Vec<(String, f32)>,
 }
 
 impl Entry {
@@ -330,6 +351,8 @@ impl Entry {
             status: EntryStatus::Auto,
             confidence: 1.0,
             edition: String::new(),
+            printed: Vec::new(),
+            unknown_labels: Vec::new(),
         }
     }
 

@@ -233,6 +233,7 @@ fn registry_and_entries(dir: &Path) -> (PathBuf, Vec<Entry>) {
         status: EntryStatus::Auto,
         confidence: 1.0,
         edition: String::new(),
+        ..Entry::from_values(index, Vec::<(String, String)>::new())
     };
     let mut copy = row1.clone();
     copy.insert("nksHoTen".into(), row1["nksHoTen"].to_uppercase());

@@ -282,7 +282,7 @@ pub fn registry_settings(args: &CommonArgs, out: &Path) -> (Vec<PathBuf>, Option
 }
 
 /// The batch-wide checks a run applies before writing outputs, in order (`package` applies the
-/// same ones): checks across each book, then duplicates against the registry when registry
+/// same ones): each book's form and the labels no field took, checks across each book, then duplicates against the registry when registry
 /// files are in force ([`registry_settings`]).
 pub fn batch_steps(
     args: &CommonArgs,
@@ -309,8 +309,10 @@ fn steps_with(
     existing: &[PathBuf],
     dedup_config: Option<&Path>,
 ) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
-    let mut steps: Vec<Box<dyn crate::emit::BatchStep>> =
-        vec![Box::new(crate::bookcheck::BookChecks)];
+    let mut steps: Vec<Box<dyn crate::emit::BatchStep>> = vec![
+        Box::new(crate::extract::forms::BookForms),
+        Box::new(crate::bookcheck::BookChecks),
+    ];
     if !existing.is_empty() {
         let schemas_dir = Schemas::locate(schemas);
         let config = crate::dedup::step::config_for(dedup_config, &schemas_dir, existing)?;

@@ -5,6 +5,7 @@
 //! sohoa synth --out set-worn --books 4 --pages 15 --profile degraded --seed 2
 //! sohoa synth --out set-tinos --books 2 --pages 15 --seed 3 \
 //!     --label-font croscore/Tinos-Regular.ttf,croscore/Tinos-Bold.ttf --value-font croscore/Tinos-Regular.ttf
+//! sohoa synth --out set-held-out --books 4 --pages 15 --seed 4 --edition my-form.toml
 //! ```
 //!
 //! Writes `set/scans/<book_id>/` (`book.toml` and page images: PNG, some JPEG when degraded,
@@ -46,6 +47,11 @@ pub struct SynthArgs {
     /// /usr/share/fonts/truetype). Repeat for several; each book draws one.
     #[arg(long = "value-font", value_name = "FILE")]
     pub value_fonts: Vec<PathBuf>,
+    /// Print the books with this form edition (a TOML file laid out as those in
+    /// schemas/editions) instead of the schemas' ones. Repeat for several; books take them in
+    /// turn.
+    #[arg(long = "edition", value_name = "FILE")]
+    pub editions: Vec<PathBuf>,
     /// Schemas folder (default: ./schemas, else the one the binary was built with).
     #[arg(long)]
     pub schemas: Option<PathBuf>,
@@ -65,6 +71,7 @@ pub fn execute(args: SynthArgs) -> anyhow::Result<Exit> {
     opts.seed = args.seed;
     opts.dpi = args.dpi;
     opts.fonts.values = args.value_fonts.clone();
+    opts.editions = crate::synth::read_editions(&args.editions, &schemas)?;
     opts.fonts.labels = args
         .label_fonts
         .iter()

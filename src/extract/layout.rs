@@ -5,7 +5,7 @@
 //! colon, only a close match of a long label counts, so that value words are not mistaken for
 //! labels.
 
-use super::lexicon::Lexicon;
+use super::lexicon::{LabelForm, LabelRef, Lexicon};
 use crate::page::{BBox, OcrLine};
 use crate::text::fold_compact;
 
@@ -25,6 +25,13 @@ pub struct LayoutParams {
     pub misread_colon_similarity: f32,
     /// Shortest label (folded letters) believed with a misread colon.
     pub misread_colon_label_chars: usize,
+    /// An edition's wording matched at least this well is taken over a reading of the
+    /// label's words; below it, a reading of the words that fits well wins (a wording no
+    /// edition holds, such as "Họ và tên người được khai sanh", is close in letters to
+    /// an edition's "Họ và tên người đi khai sinh" and means another person).
+    pub sure_wording_similarity: f32,
+    /// Longest label a colon ends that no field takes, in words, for the report.
+    pub unknown_label_words: usize,
 }
 
 impl Default for LayoutParams {
@@ -36,6 +43,8 @@ impl Default for LayoutParams {
             max_label_words: 10,
             misread_colon_similarity: 0.86,
             misread_colon_label_chars: 6,
+            sure_wording_similarity: 0.92,
+            unknown_label_words: 6,
         }
     }
 }
@@ -60,7 +69,7 @@ pub struct Token {
 /// A label found on a line: tokens `start..end` of the line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabelHit {
-    pub label: usize,
+    pub label: LabelRef,
     pub similarity: f32,
     pub start: usize,
     pub end: usize,
@@ -162,8 +171,25 @@ pub fn tokenize(line: &OcrLine) -> Vec<Token> {
     tokens
 }
 
+/// Words before a colon compared letter by letter with the vocabulary's wordings when they
+/// are no vocabulary words (run together, garbled).
+const LETTER_SPAN_WORDS: usize = 2;
+
+/// How surely a label closed by a stop instead of its colon must read by its words.
+const STOP_LABEL_SIMILARITY: f32 = 0.95;
+
+/// Well-spelled label words sharing fewer words than this (Dice) with an edition's wording
+/// are another label.
+const OTHER_WORDING_DICE: f32 = 0.5;
+
+/// How far back (in words from the label's end) a label's capital is looked for.
+const MAX_CAPITAL_REACH: usize = 8;
+
 /// Letters a small colon is misread as when it touches the label ("chai.", "hệt", "sinhh").
 const COLON_LOOKALIKES: &[char] = &['c', 'i', 'l', 't', 'h', '1'];
+
+/// Letters a colon takes into itself when they touch it ("tạ:" for "tại:").
+const LOST_TO_COLON: &[char] = &['i'];
 
 /// Bytes at the end of a folded token that may be a misread colon: the last one or two
 /// letters when they are colon lookalikes ("tộctc"); all ASCII, so a byte each.
@@ -178,6 +204,294 @@ fn colon_lookalike_tails(compact: &str) -> Vec<usize> {
 
 fn span_compact(tokens: &[Token]) -> String {
     tokens.iter().map(|t| t.compact.as_str()).collect()
+}
+
+/// The best reading by meaning of a span of label words ending at token `j` (before a colon):
+/// the words before it that may belong to a label (vocabulary words, no figures), every
+/// suffix of them tried, the longer preferred at equal fit. Also says whether the reading is
+/// by letters (words run together) rather than by words.
+fn label_by_meaning(
+    tokens: &[Token],
+    taken: &[bool],
+    j: usize,
+    lexicon: &Lexicon,
+    params: &LayoutParams,
+) -> Option<(LabelHit, bool)> {
+    let meaning = lexicon.meaning.as_ref()?;
+    let mut first = j + 1;
+    while first > 0
+        && j + 1 - first < params.max_label_words
+        && !taken[first - 1]
+        && meaning.is_label_word(&tokens[first - 1].text)
+    {
+        first -= 1;
+    }
+    let mut best: Option<(LabelHit, f32, bool)> = None;
+    // Words run together and garbled ("Họtênmce:") are no vocabulary words: the last one or
+    // two before the colon are also compared letter by letter.
+    let letters_from = (j + 1).saturating_sub(LETTER_SPAN_WORDS).min(first);
+    for start in letters_from..=j {
+        if taken[start..=j].iter().any(|t| *t) {
+            continue;
+        }
+        let text: Vec<&str> = tokens[start..=j].iter().map(|t| t.text.as_str()).collect();
+        let text = text.join(" ");
+        let by_words = if start >= first {
+            meaning.read(&text)
+        } else {
+            None
+        };
+        let figures = tokens[start..=j]
+            .iter()
+            .any(|t| t.text.chars().any(|c| c.is_ascii_digit()));
+        let by_letters = by_words.is_none();
+        let reading = by_words.or_else(|| {
+            (!figures)
+                .then(|| meaning.read_letters(&span_compact(&tokens[start..=j])))
+                .flatten()
+        });
+        let Some(reading) = reading else {
+            continue;
+        };
+        // Right after another label, with no value between, only a sure reading is a label:
+        // a speck read as a colon after a value word ("Quốc tịch: Việt: Nam") is no label.
+        if start > 0 && taken[start - 1] && reading.score < 1.0 {
+            continue;
+        }
+        // Nor is a word of personal names read loosely ("Nguyên" as the first word of
+        // "nguyên quán" at the end of "tỉnh Thái Nguyên :").
+        if start == j && reading.score < 1.0 && meaning.is_name_word(&tokens[j].text) {
+            continue;
+        }
+        let compact = span_compact(&tokens[start..=j]);
+        // Short labels ("Số", "Tên") only where a line opens with them, as for editions',
+        // unless an abbreviation spelled out by the vocabulary ("NS:" for "năm sinh").
+        let abbreviation = start == j && meaning.is_abbreviation(&tokens[j].text);
+        if compact.chars().count() <= params.short_label_chars && start != 0 && !abbreviation {
+            continue;
+        }
+        let score = reading.score.powi(4) * (compact.len() as f32).sqrt();
+        if best.as_ref().is_none_or(|(_, b, _)| score > *b) {
+            let form = lexicon.form_of_reading(&text, &reading);
+            best = Some((
+                LabelHit {
+                    label: LabelRef::Meaning(Box::new(form)),
+                    similarity: reading.score,
+                    start,
+                    end: j + 1,
+                    bbox: BBox::union_all(tokens[start..=j].iter().map(|t| &t.bbox)),
+                },
+                score,
+                by_letters,
+            ));
+        }
+    }
+    best.map(|(hit, _, by_letters)| (hit, by_letters))
+}
+
+/// A label without its colon read by its words at token `start`: written as a label (a
+/// capital first, or opening the line), every word a vocabulary word, the whole of a phrase,
+/// and a value after it ("Phái Nam", "Tuổi 42"). The longest such span wins.
+fn bare_label_by_meaning(
+    tokens: &[Token],
+    taken: &[bool],
+    start: usize,
+    lexicon: &Lexicon,
+    params: &LayoutParams,
+) -> Option<LabelHit> {
+    let meaning = lexicon.meaning.as_ref()?;
+    let capital = tokens[start]
+        .text
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
+    if !(capital || start == 0) {
+        return None;
+    }
+    let longest = params.max_label_words.min(tokens.len() - start - 1);
+    (1..=longest).rev().find_map(|k| {
+        let end = start + k;
+        if taken[start..end].iter().any(|t| *t) || taken[end] {
+            return None;
+        }
+        let text: Vec<&str> = tokens[start..end].iter().map(|t| t.text.as_str()).collect();
+        let text = text.join(" ");
+        let reading = meaning.read_bare(&text)?;
+        let compact = span_compact(&tokens[start..end]);
+        let short = compact.chars().count() <= params.short_label_chars;
+        if (short || reading.page_scope) && start != 0 {
+            return None;
+        }
+        // Inside a line, one word before a figure ("Tuổi 42") and nothing else: values hold
+        // such words ("Giồng Trôm", "Hộ chiếu số B4738952").
+        let figure_follows = tokens[end]
+            .text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit());
+        if start != 0 && !(k == 1 && figure_follows) {
+            return None;
+        }
+        Some(LabelHit {
+            label: LabelRef::Meaning(Box::new(lexicon.form_of_reading(&text, &reading))),
+            similarity: reading.score,
+            start,
+            end,
+            bbox: BBox::union_all(tokens[start..end].iter().map(|t| &t.bbox)),
+        })
+    })
+}
+
+/// Whether two labels introduce the same field.
+fn same_field(lexicon: &Lexicon, a: &LabelRef, b: &LabelRef) -> bool {
+    let (Some(a), Some(b)) = (lexicon.form(a), lexicon.form(b)) else {
+        return false;
+    };
+    a.person == b.person
+        && a.roles.iter().next().map(|r| &r.role) == b.roles.iter().next().map(|r| &r.role)
+}
+
+/// Whether two labels introduce the same role, whoever's.
+fn same_role(lexicon: &Lexicon, a: &LabelRef, b: &LabelRef) -> bool {
+    let (Some(a), Some(b)) = (lexicon.form(a), lexicon.form(b)) else {
+        return false;
+    };
+    a.roles.iter().next().map(|r| &r.role) == b.roles.iter().next().map(|r| &r.role)
+}
+
+/// Whether every word of the tokens is a vocabulary word as spelled.
+fn all_vocabulary(tokens: &[Token], lexicon: &Lexicon) -> bool {
+    let Some(meaning) = &lexicon.meaning else {
+        return false;
+    };
+    tokens.iter().all(|t| {
+        // Words OCR glued ("Làgì") are taken apart first.
+        let words = meaning.canonical(&t.text);
+        !words.is_empty() && words.iter().all(|w| meaning.is_vocabulary_word(w))
+    })
+}
+
+/// A span of well-spelled label words that shares few words with an edition's wording is
+/// another label, not that wording garbled ("Ủy viên hộ tịch" is no "Quốc tịch", however
+/// close the letters): OCR garbles letters, it does not write other words.
+fn another_wording(tokens: &[Token], form: &LabelForm, lexicon: &Lexicon) -> bool {
+    let Some(meaning) = &lexicon.meaning else {
+        return false;
+    };
+    if !all_vocabulary(tokens, lexicon) {
+        return false;
+    }
+    let text: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    let span = meaning.canonical(&text.join(" "));
+    let wording = meaning.canonical(&form.text);
+    let mut left = wording.clone();
+    let common = span
+        .iter()
+        .filter(|w| match left.iter().position(|x| x == *w) {
+            Some(i) => {
+                left.remove(i);
+                true
+            }
+            None => false,
+        })
+        .count();
+    let dice = 2.0 * common as f32 / (span.len() + wording.len()).max(1) as f32;
+    dice < OTHER_WORDING_DICE
+}
+
+/// A label starts with a capital: a hit starting with a lower-case word after label words
+/// that open with one ("Là trai hay gái" read as "trai hay gái") takes them in.
+fn extend_to_capital(tokens: &[Token], taken: &[bool], hit: &mut LabelHit, lexicon: &Lexicon) {
+    let lower = tokens[hit.start]
+        .text
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase);
+    if !lower {
+        return;
+    }
+    let mut c = hit.start;
+    while c > 0 && hit.end - c < MAX_CAPITAL_REACH {
+        c -= 1;
+        if taken[c] || !all_vocabulary(&tokens[c..=c], lexicon) {
+            return;
+        }
+        if tokens[c]
+            .text
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+        {
+            hit.start = c;
+            hit.bbox = BBox::union_all(tokens[c..hit.end].iter().map(|t| &t.bbox));
+            if let LabelRef::Meaning(form) = &mut hit.label {
+                let text: Vec<&str> = tokens[c..hit.end].iter().map(|t| t.text.as_str()).collect();
+                form.text = text.join(" ");
+            }
+            return;
+        }
+    }
+}
+
+/// Where a label no field took would start, ending at token `j` before a colon: words of
+/// letters only, written as labels are ("Nghề nghiệp", "Tôn giáo": a capital, then lower
+/// case), at most `most` words. `None` when the words before the colon do not look like a
+/// label (figures, a value in capitals, a lone short word).
+fn label_like_start(tokens: &[Token], taken: &[bool], j: usize, most: usize) -> Option<usize> {
+    let letters = |t: &Token| !t.text.is_empty() && t.text.chars().all(|c| c.is_alphabetic());
+    let mut start = j + 1;
+    while start > 0 && j + 1 - start < most && !taken[start - 1] && letters(&tokens[start - 1]) {
+        start -= 1;
+        // Right after another label, with no value between, a colon is a speck inside that
+        // label's value ("Quốc tịch: Việt: Nam"), not the end of a label of its own.
+        if start > 0 && taken[start - 1] {
+            return None;
+        }
+        let capital = tokens[start]
+            .text
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        if capital {
+            // The label's first word; a word in capitals throughout is a value's.
+            let shouted = tokens[start]
+                .text
+                .chars()
+                .filter(|c| c.is_uppercase())
+                .count()
+                > 1;
+            if shouted {
+                return None;
+            }
+            let rest_lower = tokens[start + 1..=j]
+                .iter()
+                .all(|t| t.text.chars().next().is_some_and(char::is_lowercase));
+            // Three letters open a line ("Tại:"); inside it, four at least.
+            let least = if start == 0 { 3 } else { 4 };
+            let compact = span_compact(&tokens[start..=j]);
+            return (rest_lower && compact.chars().count() >= least).then_some(start);
+        }
+    }
+    // Lower-case words opening the line ("nghề nghiệp:").
+    (start == 0 && start <= j && span_compact(&tokens[start..=j]).chars().count() >= 4)
+        .then_some(start)
+}
+
+/// Whether the words from `from` on are a label's lower-case words ending at a colon, at
+/// most `most` of them.
+fn runs_on_to_colon(tokens: &[Token], taken: &[bool], from: usize, most: usize) -> bool {
+    for (i, t) in tokens.iter().enumerate().skip(from).take(most) {
+        let lower = !t.text.is_empty()
+            && t.text.chars().all(char::is_alphabetic)
+            && t.text.chars().next().is_some_and(char::is_lowercase);
+        if taken[i] || !lower {
+            return false;
+        }
+        if t.colon_after {
+            return true;
+        }
+    }
+    false
 }
 
 /// Finds the labels on a line.
@@ -201,7 +515,8 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
         } else {
             vec![0]
         };
-        if misread && (tails.is_empty() || taken[j] || taken[j + 1]) {
+        let stop = tokens[j].text.ends_with('.');
+        if misread && ((tails.is_empty() && !stop) || taken[j] || taken[j + 1]) {
             continue;
         }
         let mut best: Option<LabelHit> = None;
@@ -224,6 +539,11 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                     continue;
                 }
                 if sim < params.colon_label_similarity {
+                    continue;
+                }
+                if sim < params.sure_wording_similarity
+                    && another_wording(&tokens[start..=j], form, lexicon)
+                {
                     continue;
                 }
                 // A colon read as a letter ("tên chai.", "Quan hệt") is believed only when the
@@ -249,7 +569,7 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 if score > best_score {
                     best_score = score;
                     best = Some(LabelHit {
-                        label,
+                        label: LabelRef::Form(label),
                         similarity: sim,
                         start,
                         end: j + 1,
@@ -258,7 +578,118 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 }
             }
         }
-        if let Some(hit) = best {
+        // A wording no edition prints: read by its words, where no edition's wording is a
+        // sure match. An edition's wording that means the same field is kept (it says which
+        // edition the page is).
+        if !misread {
+            let sure = best
+                .as_ref()
+                .is_some_and(|h| h.similarity >= params.sure_wording_similarity);
+            // An edition's wording read surely at the end of longer label words that say
+            // another thing ("Chức danh người ký" ending in "Người ký"): the words that
+            // explain more of the span win. Not when they only add a person: a value may end
+            // in a person's word ("Dân tộc: Khơ Me Quốc tịch: ...").
+            let longer = sure
+                .then(|| label_by_meaning(&tokens, &taken, j, lexicon, params))
+                .flatten()
+                .filter(|(hit, by_letters)| {
+                    !by_letters
+                        && best.as_ref().is_some_and(|b| {
+                            hit.start < b.start && !same_role(lexicon, &b.label, &hit.label)
+                        })
+                });
+            if let Some((hit, _)) = longer {
+                best = Some(hit);
+            } else if !sure {
+                let found = label_by_meaning(&tokens, &taken, j, lexicon, params);
+                // A reading by letters competes with the editions' wordings on their ground.
+                let found = found.filter(|(hit, by_letters)| {
+                    !by_letters || best.as_ref().is_none_or(|h| hit.similarity > h.similarity)
+                });
+                if let Some((by_meaning, _)) = found {
+                    let agree = best
+                        .as_ref()
+                        .is_some_and(|h| same_field(lexicon, &h.label, &by_meaning.label));
+                    if !agree {
+                        best = Some(by_meaning);
+                    } else if let Some(hit) = best.as_mut() {
+                        // The letters and the words agree on the field: as sure as the surer.
+                        hit.similarity = hit.similarity.max(by_meaning.similarity);
+                    }
+                }
+            }
+        }
+        // A label's last letter taken into its colon ("Sanh tạ:" for "Sanh tại:", "Cán bộ
+        // gh:"): a thin i beside a colon reads as one mark. The words with that letter back,
+        // every one a vocabulary word, read surely by meaning.
+        if !misread && best.is_none() {
+            for &letter in LOST_TO_COLON {
+                let mut mended = tokens.clone();
+                mended[j].text.push(letter);
+                mended[j].compact = fold_compact(&mended[j].text);
+                let found = label_by_meaning(&mended, &taken, j, lexicon, params).filter(
+                    |(h, by_letters)| {
+                        !by_letters
+                            && h.similarity >= params.misread_colon_similarity
+                            && all_vocabulary(&mended[h.start..=j], lexicon)
+                    },
+                );
+                if let Some((hit, _)) = found {
+                    best = Some(hit);
+                    break;
+                }
+            }
+        }
+        // A colon read as a letter after label words OCR ran together ("Khaisinhsốc 3",
+        // "Địachỉcủachac Ấp 5"): the words without that letter, every one a vocabulary word
+        // spelled right and read surely, where the word before does not end the same label
+        // already.
+        if misread && best.is_none() {
+            for &tail in &tails {
+                let mut trimmed = tokens.clone();
+                let text: Vec<char> = trimmed[j].text.chars().collect();
+                if text.len() <= tail {
+                    continue;
+                }
+                trimmed[j].text = text[..text.len() - tail].iter().collect();
+                trimmed[j].compact = fold_compact(&trimmed[j].text);
+                let found = label_by_meaning(&trimmed, &taken, j, lexicon, params).filter(
+                    |(h, by_letters)| {
+                        !by_letters
+                            && h.similarity >= params.misread_colon_similarity
+                            && span_compact(&trimmed[h.start..=j]).chars().count()
+                                >= params.misread_colon_label_chars
+                            && all_vocabulary(&trimmed[h.start..=j], lexicon)
+                    },
+                );
+                let Some((hit, _)) = found else {
+                    continue;
+                };
+                let whole_before = j > hit.start
+                    && label_by_meaning(&tokens, &taken, j - 1, lexicon, params)
+                        .is_some_and(|(h, _)| same_field(lexicon, &h.label, &hit.label));
+                if !whole_before {
+                    best = Some(hit);
+                    break;
+                }
+            }
+        }
+        // A colon read as a stop ("Họ tên trẻ. NGUYỄN VĂN AN"): a label by its words, of two
+        // words or more and read surely, ends there.
+        // Not right after another label: a value may end in such words ("Số Giấy CMND/Hộ
+        // chiếu: Hộ chiếu số. N0739020").
+        if misread && best.is_none() && stop {
+            best = label_by_meaning(&tokens, &taken, j, lexicon, params)
+                .filter(|(h, by_letters)| {
+                    !by_letters
+                        && h.end - h.start >= 2
+                        && h.similarity >= STOP_LABEL_SIMILARITY
+                        && (h.start == 0 || !taken[h.start - 1])
+                })
+                .map(|(h, _)| h);
+        }
+        if let Some(mut hit) = best {
+            extend_to_capital(&tokens, &taken, &mut hit, lexicon);
             for t in &mut taken[hit.start..hit.end] {
                 *t = true;
             }
@@ -325,7 +756,7 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
             if best.as_ref().is_none_or(|(_, b)| score >= *b) {
                 best = Some((
                     LabelHit {
-                        label,
+                        label: LabelRef::Form(label),
                         similarity: sim,
                         start,
                         end,
@@ -335,6 +766,15 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 ));
             }
         }
+        if best.is_none() {
+            best = bare_label_by_meaning(&tokens, &taken, start, lexicon, params)
+                .map(|hit| (hit, 0.0));
+        }
+        // Lower-case words running on from it to a colon ("Tên họ đứa nhỏ:") say the label
+        // ends at that colon: the words without a colon are no label of their own.
+        let best = best.filter(|(hit, _)| {
+            !runs_on_to_colon(&tokens, &taken, hit.end, params.unknown_label_words)
+        });
         match best {
             Some((hit, _)) => {
                 for t in &mut taken[hit.start..hit.end] {
@@ -344,6 +784,38 @@ pub fn lay_out(line: &OcrLine, lexicon: &Lexicon, params: &LayoutParams) -> Laid
                 hits.push(hit);
             }
             None => start += 1,
+        }
+    }
+
+    // Pass 3: what stands before a colon like a label and no field took ("Nghề nghiệp:"):
+    // its value is nobody's (it does not run on into the value before), and it is reported.
+    for j in 0..tokens.len() {
+        if !tokens[j].colon_after || taken[j] {
+            continue;
+        }
+        if let Some(start) = label_like_start(&tokens, &taken, j, params.unknown_label_words) {
+            // One word before a colon that ends the line, or a word of personal names, is a
+            // value's last word with a speck ("..., tỉnh Hà Giang:"), not a label.
+            let one_word = start == j;
+            let ends_line = j + 1 == tokens.len();
+            let name = lexicon
+                .meaning
+                .as_ref()
+                .is_some_and(|m| m.is_name_word(&tokens[j].text));
+            if one_word && (ends_line || name) {
+                continue;
+            }
+            let text: Vec<&str> = tokens[start..=j].iter().map(|t| t.text.as_str()).collect();
+            hits.push(LabelHit {
+                label: LabelRef::Unknown(text.join(" ")),
+                similarity: 0.0,
+                start,
+                end: j + 1,
+                bbox: BBox::union_all(tokens[start..=j].iter().map(|t| &t.bbox)),
+            });
+            for t in &mut taken[start..=j] {
+                *t = true;
+            }
         }
     }
     hits.sort_by_key(|h| h.start);
@@ -360,7 +832,7 @@ mod tests {
     use crate::extract::lexicon::tests::ks_lexicon;
     use crate::page::OcrWord;
 
-    pub(crate) fn line(text: &str, y: u32) -> OcrLine {
+    fn line(text: &str, y: u32) -> OcrLine {
         let words: Vec<OcrWord> = text
             .split_whitespace()
             .enumerate()
@@ -386,7 +858,11 @@ mod tests {
         (0..laid.hits.len())
             .map(|i| {
                 let v: Vec<&str> = laid.value_of(i).iter().map(|t| t.text.as_str()).collect();
-                (lx.labels[laid.hits[i].label].text.clone(), v.join(" "))
+                let label = match &laid.hits[i].label {
+                    LabelRef::Unknown(text) => format!("?{text}"),
+                    other => lx.form(other).unwrap().text.clone(),
+                };
+                (label, v.join(" "))
             })
             .collect()
     }
@@ -473,6 +949,106 @@ mod tests {
     }
 
     #[test]
+    fn a_label_opens_with_its_capital() {
+        // "giới tính" is an edition's wording; the label as printed starts at "Là".
+        assert_eq!(
+            labels_and_values("Họ và tên: Lê Văn An Là giới tính: Nam"),
+            vec![
+                ("Họ và tên".into(), "Lê Văn An".into()),
+                ("Giới tính".into(), "Nam".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn words_read_by_meaning_that_explain_more_of_a_label_win_over_a_wording_at_its_end() {
+        assert_eq!(
+            labels_and_values("Người ký: Lê Văn Ba Chức vụ của người ký: Chủ tịch"),
+            vec![
+                ("Người ký".into(), "Lê Văn Ba".into()),
+                ("Chức vụ của người ký".into(), "Chủ tịch".into())
+            ]
+        );
+        // A person's word before the wording is the value's.
+        assert_eq!(
+            labels_and_values("Dân tộc: Khơ Me Quốc tịch: Việt Nam"),
+            vec![
+                ("Dân tộc".into(), "Khơ Me".into()),
+                ("Quốc tịch".into(), "Việt Nam".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_label_without_colon_runs_on_to_a_colon_after_its_lower_case_words() {
+        // Words the vocabulary does not know make it an unknown label, reported, not a
+        // shorter label whose value they would be.
+        assert_eq!(
+            labels_and_values("Tên họ thầy thuốc: Lê Văn Ba"),
+            vec![("?Tên họ thầy thuốc".into(), "Lê Văn Ba".into())]
+        );
+    }
+
+    #[test]
+    fn a_labels_last_letter_taken_into_its_colon() {
+        assert_eq!(
+            labels_and_values("Sanh tạ: Xã An Bình, huyện Châu Thành"),
+            vec![("Sanh tại".into(), "Xã An Bình, huyện Châu Thành".into())]
+        );
+        // A value's word before a speck colon is not mended into a label.
+        assert_eq!(
+            labels_and_values("Nơi sinh: Xã Tân Hộ: Cơ"),
+            vec![("Nơi sinh".into(), "Xã Tân Hộ Cơ".into())]
+        );
+    }
+
+    #[test]
+    fn label_words_run_together_with_a_misread_colon_or_none() {
+        assert_eq!(
+            labels_and_values("Nơiởcủamẹc Ấp 5, xã An Bình"),
+            vec![("Nơiởcủamẹ".into(), "Ấp 5, xã An Bình".into())]
+        );
+        assert_eq!(
+            labels_and_values("Họ và tên mẹ: Lê Thị Hoa Tuổicủamẹ 41"),
+            vec![
+                ("Họ và tên mẹ".into(), "Lê Thị Hoa".into()),
+                ("Tuổicủamẹ".into(), "41".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn well_spelled_words_of_another_label_are_no_garbled_wording() {
+        let lx = ks_lexicon();
+        let tokens = |text: &str| tokenize(&line(text, 100));
+        let form = |text: &str| {
+            let (i, _) = lx.best_label(&fold_compact(text)).unwrap();
+            lx.labels[i].clone()
+        };
+        assert!(another_wording(
+            &tokens("Ủy viên hộ tịch"),
+            &form("Quốc tịch"),
+            &lx
+        ));
+        // Garbled letters, or the same words in another order, are the wording.
+        assert!(!another_wording(
+            &tokens("Quốc tích"),
+            &form("Quốc tịch"),
+            &lx
+        ));
+        assert!(!another_wording(
+            &tokens("Sổ quyển"),
+            &form("Quyển số"),
+            &lx
+        ));
+        assert!(!another_wording(
+            &tokens("Họovàtênmẹ"),
+            &form("Họ và tên mẹ"),
+            &lx
+        ));
+    }
+
+    #[test]
     fn lost_colon_on_a_long_label_is_found() {
         assert_eq!(
             labels_and_values("Họ, chữ đệm, tên người mẹ Trần Thị Phượng"),
@@ -492,6 +1068,27 @@ mod tests {
             vec![(
                 "Nơi sinh".into(),
                 "Trạm y tế xã Dân Chủ, huyện Quốc Oai".into()
+            )]
+        );
+        // A speck read as a colon right after a label's own colon is inside its value.
+        assert_eq!(
+            labels_and_values("Dân tộc: Kinh Quốc tịch: Việt: Nam"),
+            vec![
+                ("Dân tộc".into(), "Kinh".into()),
+                ("Quốc tịch".into(), "Việt Nam".into())
+            ]
+        );
+        // Nor is one at the end of the line after a value's last word.
+        assert_eq!(
+            labels_and_values("Chỗ ở: Xóm 13, xã Tam Giang, tỉnh Hà Giang:"),
+            vec![("Chỗ ở".into(), "Xóm 13, xã Tam Giang, tỉnh Hà Giang".into())]
+        );
+        // A value's words before a stop, right after the label, stay the value's.
+        assert_eq!(
+            labels_and_values("Số Giấy CMND/Hộ chiếu: Hộ.chiếu số. N0739020"),
+            vec![(
+                "Số Giấy CMND/Hộ chiếu".into(),
+                "Hộ.chiếu số. N0739020".into()
             )]
         );
     }

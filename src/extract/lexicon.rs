@@ -1,8 +1,11 @@
-//! The label vocabulary of a register, learned from every form edition in `schemas/editions`:
-//! which printed labels exist, which role (and possibly person) each introduces, which labels
-//! open an entry and which belong to the page rather than an entry.
+//! The label vocabulary of a register, learned from every form edition in `schemas/editions`
+//! and from `schemas/labels/<REG>.toml`: which printed labels exist, which role (and possibly
+//! person) each introduces, which labels open an entry and which belong to the page rather
+//! than an entry. A label no edition prints is read by what its words mean
+//! ([`super::meaning`]).
 
-use crate::schema::{FormEdition, RegisterSchema, ValueStyle};
+use super::meaning::{Meaning, Reading};
+use crate::schema::{FormEdition, LabelVocabulary, RegisterSchema, ValueStyle};
 use crate::text::{fold, fold_compact};
 use std::collections::BTreeSet;
 
@@ -30,7 +33,30 @@ pub struct LabelForm {
     pub person: Option<String>,
 }
 
+/// Which label a span of a line was taken for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LabelRef {
+    /// A wording of an edition file or of the vocabulary's `map` (index into
+    /// [`Lexicon::labels`]).
+    Form(usize),
+    /// A wording no file holds, read by what its words mean.
+    Meaning(Box<LabelForm>),
+    /// Something printed as a label ("Nghề nghiệp:") that no field takes: its value is
+    /// nobody's, and the label is reported.
+    Unknown(String),
+}
+
+impl PartialEq for LabelForm {
+    fn eq(&self, other: &Self) -> bool {
+        self.compact == other.compact && self.roles == other.roles && self.person == other.person
+    }
+}
+
 impl LabelForm {
+    /// The label introduces a field of the register (a `map` entry of `""` does not).
+    pub fn carries_field(&self) -> bool {
+        !self.roles.is_empty()
+    }
     /// The label opens an entry in some edition.
     pub fn starts_entry(&self, lexicon: &Lexicon) -> bool {
         self.roles.iter().any(|r| {
@@ -67,6 +93,8 @@ pub struct Lexicon {
     pub entry_start: BTreeSet<(String, String)>,
     /// Person marker words, folded into word lists, longest first.
     person_words: Vec<(String, Vec<String>)>,
+    /// What label words mean, when the register has a vocabulary.
+    pub meaning: Option<Meaning>,
 }
 
 /// Similarity of two compact strings, 0..=1 (normalised Levenshtein).
@@ -75,19 +103,27 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 }
 
 impl Lexicon {
-    pub fn build(register: &RegisterSchema, editions: &[&FormEdition]) -> Lexicon {
-        let mut person_words: Vec<(String, Vec<String>)> = register
+    pub fn build(
+        register: &RegisterSchema,
+        editions: &[&FormEdition],
+        vocabulary: Option<&LabelVocabulary>,
+    ) -> Lexicon {
+        let vocabulary_persons = vocabulary
+            .into_iter()
+            .flat_map(|v| v.persons.iter())
+            .filter(|p| register.persons.contains(&p.person))
+            .flat_map(|p| p.words.iter().map(move |w| (&p.person, w)));
+        let register_persons = register
             .person_words
             .iter()
-            .flat_map(|(p, words)| {
-                words.iter().map(move |w| {
-                    (
-                        p.clone(),
-                        fold(w).split_whitespace().map(str::to_string).collect(),
-                    )
-                })
-            })
-            .collect();
+            .flat_map(|(p, words)| words.iter().map(move |w| (p, w)));
+        let mut person_words: Vec<(String, Vec<String>)> = Vec::new();
+        for (p, w) in register_persons.chain(vocabulary_persons) {
+            let words: Vec<String> = fold(w).split_whitespace().map(str::to_string).collect();
+            if !person_words.iter().any(|(_, known)| *known == words) {
+                person_words.push((p.clone(), words));
+            }
+        }
         person_words.sort_by_key(|(_, w)| std::cmp::Reverse(w.len()));
 
         let mut lexicon = Lexicon {
@@ -96,6 +132,7 @@ impl Lexicon {
             headings: Vec::new(),
             entry_start: BTreeSet::new(),
             person_words,
+            meaning: vocabulary.map(|v| Meaning::new(v, register)),
         };
         for ed in editions {
             if let Some(field) = ed.entry_start_field() {
@@ -139,7 +176,57 @@ impl Lexicon {
                 }
             }
         }
+        // Labels an operator mapped by hand: as strong as an edition's wording.
+        for (label, field) in vocabulary.map(|v| &v.map).into_iter().flatten() {
+            let compact = fold_compact(label);
+            if compact.is_empty() {
+                continue;
+            }
+            let role = register.column(field).map(|col| LabelRole {
+                person: col.person.clone(),
+                role: col.role.clone(),
+                style: ValueStyle::Plain,
+                page_scope: false,
+            });
+            let person = register
+                .column(field)
+                .map(|c| c.person.clone())
+                .filter(|p| register.persons.contains(p));
+            lexicon.labels.push(LabelForm {
+                text: label.clone(),
+                compact,
+                roles: role.into_iter().collect(),
+                editions: BTreeSet::new(),
+                person,
+            });
+        }
         lexicon
+    }
+
+    /// The form a label reference stands for; `None` for an unknown label.
+    pub fn form<'a>(&'a self, label: &'a LabelRef) -> Option<&'a LabelForm> {
+        match label {
+            LabelRef::Form(i) => self.labels.get(*i),
+            LabelRef::Meaning(form) => Some(form),
+            LabelRef::Unknown(_) => None,
+        }
+    }
+
+    /// A label read by its words, as a form of its own (no edition prints it).
+    pub fn form_of_reading(&self, text: &str, reading: &Reading) -> LabelForm {
+        let text = text.trim_end_matches(['.', ':', ',']);
+        LabelForm {
+            text: text.to_string(),
+            compact: fold_compact(text),
+            roles: BTreeSet::from([LabelRole {
+                person: reading.role.0.clone(),
+                role: reading.role.1.clone(),
+                style: reading.style,
+                page_scope: reading.page_scope,
+            }]),
+            editions: BTreeSet::new(),
+            person: reading.person.clone(),
+        }
     }
 
     fn add_label(&mut self, text: &str, role: LabelRole, edition: &str) {
@@ -223,7 +310,7 @@ pub(crate) mod tests {
                 .unwrap();
         let reg = s.register("KS").unwrap();
         let eds: Vec<&FormEdition> = s.editions_of("KS").collect();
-        Lexicon::build(reg, &eds)
+        Lexicon::build(reg, &eds, s.labels.get("KS"))
     }
 
     #[test]

@@ -8,24 +8,27 @@
 
 pub mod book_facts;
 pub mod figures;
+pub mod forms;
 pub mod layout;
 pub mod lexicon;
+pub mod lines;
+pub mod meaning;
 
 use crate::ingest::BookMeta;
 use crate::normalize::{parse_date, parse_date_words, NormalizeContext, Normalized, Normalizer};
-use crate::page::{BBox, Entry, EntryStatus, FieldValue, OcrPage, ValueSource};
+use crate::page::{BBox, Entry, EntryStatus, FieldValue, LabelSeen, OcrPage, ValueSource};
 use crate::schema::{
     Check, Derivation, FieldKind, FormEdition, RegisterSchema, Schemas, ValueStyle,
 };
 use crate::text::fold_compact;
 use layout::{lay_out, LayoutParams, Token};
-use lexicon::Lexicon;
-use std::collections::BTreeMap;
+use lexicon::{LabelForm, LabelRef, Lexicon};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Changes whenever extraction, normalisation or validation code changes what a page's
 /// entries come out as; part of the extraction cache key, so a new build re-extracts stored
 /// pages (from their words, without OCR) instead of reusing stale entries.
-pub const EXTRACT_REVISION: &str = "q-for-o-33";
+pub const EXTRACT_REVISION: &str = "meaning-8";
 
 /// Confidence of a subject's ID number opening with another province's code than the book's.
 const ID_OTHER_PROVINCE: f32 = 0.5;
@@ -45,6 +48,14 @@ const ID_NO_PROVINCE: f32 = 0.5;
 
 /// The register field whose year is the book's.
 const REGISTRATION_DATE: &str = "ngayDangKy";
+
+/// The `book.toml` key naming the book's form edition (an id of `schemas/editions`, or
+/// `unknown` to read its labels by meaning alone).
+pub const BOOK_EDITION_KEY: &str = "edition";
+/// What `book.toml`'s `edition` says for a form no edition file describes.
+pub const UNKNOWN_EDITION: &str = "unknown";
+/// An entry is an edition's when that edition prints at least this share of its labels.
+const EDITION_SHARE: f32 = 0.8;
 
 /// The registration date's words with a year one figure off the book's put right, when
 /// they hold such a year.
@@ -105,7 +116,12 @@ struct RawEntry {
     bbox: BBox,
     /// Person whose section the reader is in.
     context: String,
+    /// Per edition, how many of the entry's labels it prints.
     edition_votes: BTreeMap<String, usize>,
+    /// Labels that gave the entry a field.
+    labelled: usize,
+    /// Labels no field took.
+    unknown: Vec<LabelSeen>,
 }
 
 impl RawEntry {
@@ -115,6 +131,8 @@ impl RawEntry {
             bbox: BBox::default(),
             context: subject.to_string(),
             edition_votes: BTreeMap::new(),
+            labelled: 0,
+            unknown: Vec::new(),
         }
     }
     fn has(&self, key: &str) -> bool {
@@ -181,7 +199,17 @@ impl Extractor {
             plausible: figures::Plausible { provinces },
             printed,
             register: reg.clone(),
-            lexicon: Lexicon::build(reg, &editions),
+            lexicon: {
+                let mut lexicon = Lexicon::build(reg, &editions, schemas.labels.get(register));
+                let codes = &schemas.codes;
+                let names = codes
+                    .family_names
+                    .iter()
+                    .chain(&codes.middle_names)
+                    .chain(&codes.given_names);
+                lexicon.meaning = lexicon.meaning.map(|m| m.with_name_words(names));
+                lexicon
+            },
             normalizer: Normalizer::new(&schemas.codes),
             params,
             unknown_codes,
@@ -197,19 +225,97 @@ impl Extractor {
         self.printed.get(edition).map_or(&[], Vec::as_slice)
     }
 
+    /// Ids of the known editions, in id order.
+    pub fn editions(&self) -> impl Iterator<Item = &str> {
+        self.printed.keys().map(String::as_str)
+    }
+
     /// Entries on a page, top to bottom.
     pub fn extract(&self, ocr: &OcrPage, book: &BookMeta) -> Vec<Entry> {
-        let (raw_entries, page_fields) = self.segment(ocr);
-        raw_entries
+        let (raw_entries, page_fields, stray) = self.segment(ocr);
+        // What the page's form prints, as its labels show: what an entry of an edition no
+        // file describes must hold.
+        let seen: BTreeSet<String> = raw_entries
+            .iter()
+            .flat_map(|e| e.fields.iter())
+            .chain(page_fields.iter())
+            .map(|f| f.key.clone())
+            .collect();
+        let mut entries: Vec<Entry> = raw_entries
             .into_iter()
             .enumerate()
-            .map(|(i, raw)| self.finish(i as u32 + 1, raw, &page_fields, book))
-            .collect()
+            .map(|(i, raw)| self.finish(i as u32 + 1, raw, &page_fields, &seen, book))
+            .collect();
+        // Labels no field took above the first entry belong to the page: the first entry
+        // carries them to the report.
+        if let Some(first) = entries.first_mut() {
+            first.unknown_labels.splice(0..0, stray);
+        }
+        entries
+    }
+
+    /// The edition an entry's labels are: `book.toml`'s `edition` when it names one (or
+    /// `unknown`), else the edition that prints most of them, when it prints nearly all;
+    /// empty when the labels are no known edition's (read by their meaning).
+    fn edition_of(&self, raw: &RawEntry, book: &BookMeta) -> String {
+        if let Some(named) = book.extra.get(BOOK_EDITION_KEY) {
+            let named = named.trim();
+            if self.printed.contains_key(named) {
+                return named.to_string();
+            }
+            if named == UNKNOWN_EDITION {
+                return String::new();
+            }
+        }
+        let best = raw
+            .edition_votes
+            .iter()
+            .max_by_key(|(id, n)| (**n, std::cmp::Reverse((*id).clone())));
+        match best {
+            Some((id, votes))
+                if *votes as f32 >= EDITION_SHARE * raw.labelled as f32 && *votes > 0 =>
+            {
+                id.clone()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The fields a label might introduce, best first, for the report of labels no field
+    /// took: readings of its words, and the edition wording its letters are closest to.
+    fn guesses(&self, label: &str) -> Vec<(String, f32)> {
+        let mut out: Vec<(String, f32)> = Vec::new();
+        let mut add = |key: &str, score: f32| {
+            let score = (score * 100.0).round() / 100.0;
+            match out.iter_mut().find(|(k, _)| k == key) {
+                Some(known) => known.1 = known.1.max(score),
+                None => out.push((key.to_string(), score)),
+            }
+        };
+        if let Some(meaning) = &self.lexicon.meaning {
+            for r in meaning.readings(label).into_iter().take(3) {
+                if let Some(c) = self.register.column_for(&r.role.0, &r.role.1) {
+                    add(&c.key, r.score);
+                }
+            }
+        }
+        if let Some((i, sim)) = self.lexicon.best_label(&fold_compact(label)) {
+            let form = &self.lexicon.labels[i];
+            let first = form.roles.iter().next();
+            let person = form.person.as_deref().or(first.map(|r| r.person.as_str()));
+            if let (Some(r), Some(p)) = (first, person) {
+                if let Some(c) = self.register.column_for(p, &r.role) {
+                    add(&c.key, sim);
+                }
+            }
+        }
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out.truncate(3);
+        out
     }
 
     /// Chooses the template key a label's value belongs to.
-    fn resolve_key(&self, label: usize, entry: &mut RawEntry) -> Option<(String, ValueStyle)> {
-        let form = &self.lexicon.labels[label];
+    fn resolve_key(&self, form: &LabelForm, entry: &mut RawEntry) -> Option<(String, ValueStyle)> {
         // Most labels introduce one role; take the first listed for the rare exception.
         let first = form.roles.iter().next()?;
         let role = first.role.clone();
@@ -247,16 +353,18 @@ impl Extractor {
         None
     }
 
-    /// Splits the page's lines into entries and page-level fields.
-    fn segment(&self, ocr: &OcrPage) -> (Vec<RawEntry>, Vec<RawField>) {
+    /// Splits the page's lines into entries and page-level fields; also returns the labels
+    /// no field took above the first entry.
+    fn segment(&self, ocr: &OcrPage) -> (Vec<RawEntry>, Vec<RawField>, Vec<LabelSeen>) {
         let subject = self.register.subject.as_str();
         let mut entries: Vec<RawEntry> = Vec::new();
         let mut current: Option<RawEntry> = None;
         let mut page_fields: Vec<RawField> = Vec::new();
+        let mut stray: Vec<LabelSeen> = Vec::new();
         // Where the last value went, for wrapped continuation lines.
         let mut last_value_line: Option<BBox> = None;
 
-        for line in &ocr.lines {
+        for line in &lines::rejoin_split_lines(&ocr.lines) {
             let laid = lay_out(line, &self.lexicon, &self.params.layout);
             if laid.hits.is_empty() {
                 let compact = fold_compact(&line.text());
@@ -297,8 +405,26 @@ impl Extractor {
             }
 
             for (i, hit) in laid.hits.iter().enumerate() {
-                let form = &self.lexicon.labels[hit.label];
                 let value: Vec<Token> = laid.value_of(i).to_vec();
+                let Some(form) = self.lexicon.form(&hit.label) else {
+                    if let LabelRef::Unknown(label) = &hit.label {
+                        let value: Vec<&str> = value.iter().map(|t| t.text.as_str()).collect();
+                        let seen = LabelSeen {
+                            guesses: self.guesses(label),
+                            label: label.clone(),
+                            value: value.join(" "),
+                        };
+                        match current.as_mut() {
+                            Some(entry) => entry.unknown.push(seen),
+                            None => stray.push(seen),
+                        }
+                    }
+                    continue;
+                };
+                // A label known to carry no field of the register: its value is nobody's.
+                if !form.carries_field() {
+                    continue;
+                }
                 let starts = form.starts_entry(&self.lexicon);
                 let register_level = form
                     .roles
@@ -326,7 +452,7 @@ impl Extractor {
                     current = Some(RawEntry::new(subject));
                 }
                 let mut entry = current.take().expect("an entry is open");
-                let mut resolved = self.resolve_key(hit.label, &mut entry);
+                let mut resolved = self.resolve_key(form, &mut entry);
                 // A register field seen twice means the label opening the next entry was
                 // missed (garbled "Số"): start the next entry here.
                 if let Some((key, _)) = &resolved {
@@ -337,7 +463,7 @@ impl Extractor {
                     if entry.has(key) && register_level {
                         entries.push(entry);
                         entry = RawEntry::new(subject);
-                        resolved = self.resolve_key(hit.label, &mut entry);
+                        resolved = self.resolve_key(form, &mut entry);
                     }
                 }
                 if let Some((key, style)) = resolved {
@@ -345,6 +471,7 @@ impl Extractor {
                         for ed in &form.editions {
                             *entry.edition_votes.entry(ed.clone()).or_default() += 1;
                         }
+                        entry.labelled += 1;
                         entry.fields.push(RawField {
                             key,
                             tokens: value,
@@ -362,15 +489,20 @@ impl Extractor {
             entries.push(done);
         }
         // An "entry" holding only a stray register field is noise (a header line the
-        // page-level vocabulary did not know), not a register entry.
+        // page-level vocabulary did not know), not a register entry; labels no field took in
+        // it go to the page.
         entries.retain(|e| {
-            e.fields.iter().any(|f| {
+            let kept = e.fields.iter().any(|f| {
                 self.register
                     .column(&f.key)
                     .is_some_and(|c| c.person != "register")
-            })
+            });
+            if !kept {
+                stray.extend(e.unknown.iter().cloned());
+            }
+            kept
         });
-        (entries, page_fields)
+        (entries, page_fields, stray)
     }
 
     /// How sure the reading of a value is: its least sure token. The engine's doubt counts
@@ -514,9 +646,11 @@ impl Extractor {
         index: u32,
         raw: RawEntry,
         page_fields: &[RawField],
+        seen: &BTreeSet<String>,
         book: &BookMeta,
     ) -> Entry {
         let mut fields: BTreeMap<String, FieldValue> = BTreeMap::new();
+        let mut findings = Vec::new();
         // Registration year first: an age on the page turns into a birth year with it. A
         // year one figure off the book's is the book's, misread.
         let registration = raw.fields.iter().find(|f| f.key == REGISTRATION_DATE);
@@ -555,6 +689,18 @@ impl Extractor {
                 if let Some(b) = value.bbox {
                     bbox = bbox.union(&b);
                 }
+                // An age gives the birth year only by the registration year, one year early
+                // when the birthday had not come: derived, never read.
+                if f.style == ValueStyle::Age && !value.value.is_empty() {
+                    value.source = ValueSource::Derived;
+                    let detail = format!(
+                        "{} - {}",
+                        reg_year.map(|y| y.to_string()).unwrap_or_default(),
+                        value.raw.trim()
+                    );
+                    findings
+                        .push(crate::validate::messages::YEAR_FROM_AGE.finding(&f.key, &detail));
+                }
                 fields.insert(f.key.clone(), value.clone());
                 if let Some((key, v)) = companion {
                     fields.entry(key).or_insert(FieldValue {
@@ -577,20 +723,22 @@ impl Extractor {
             }
         }
         self.complete(&mut fields, book);
-        let edition = raw
-            .edition_votes
-            .iter()
-            .max_by_key(|(id, n)| (**n, std::cmp::Reverse((*id).clone())))
-            .map(|(id, _)| id.clone())
-            .unwrap_or_default();
+        let edition = self.edition_of(&raw, book);
+        let printed = if edition.is_empty() {
+            seen.iter().cloned().collect()
+        } else {
+            Vec::new()
+        };
         Entry {
             index,
             bbox,
             fields,
-            findings: Vec::new(),
+            findings,
             status: EntryStatus::Review,
             confidence: 0.0,
             edition,
+            printed,
+            unknown_labels: raw.unknown,
         }
     }
 

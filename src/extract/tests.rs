@@ -307,3 +307,66 @@ fn a_label_ending_in_a_stop_keeps_the_first_word_of_its_value() {
         Some("Thị trấn Đồng Văn, huyện Đồng Văn")
     );
 }
+
+#[test]
+fn labels_in_no_edition_are_read_by_their_words() {
+    let lines = [
+        "BỘ KHAI SANH",
+        "Số đăng ký: 1 Ngày đăng ký: 31/01/1993",
+        "Họ và tôn khai sinh: Trương Thị Vy",
+        "Ngày sinh: 23/01/1993 Nam/Nữ: Nữ",
+        "Nơi sinh: Định Thủy, Giồng Trôm, Bến Tre",
+        "Quê quán: Định Thủy, Giồng Trôm, Bến Tre",
+        "Tên họ người cha: Trương Kim Chính Tuổi 42",
+        "Cư ngụ tại: Định Thủy, Giồng Trôm, Bến Tre",
+        "Họ tên trẻ. NGUYỄN VĂN KHẢI",
+        "Người đi đăng ký: Nguyễn Vân Nhung Quan hệ với trẻ: Mẹ",
+        "Hộ tịch viên: Phạm Văn Phong",
+        "Nghề nghiệp: Làm ruộng",
+        "Tôn giáo: Không Danh xưng: Bé Na",
+    ];
+    let entries = extractor().extract(&page(&lines), &book());
+    assert_eq!(entries.len(), 1, "{entries:#?}");
+    let e = &entries[0];
+    assert_eq!(raw(e, "so"), Some("1"));
+    assert_eq!(raw(e, "nksHoTen"), Some("Trương Thị Vy"));
+    assert_eq!(raw(e, "nksGioiTinh"), Some("Nữ"));
+    assert_eq!(raw(e, "nksQueQuan"), Some("Định Thủy, Giồng Trôm, Bến Tre"));
+    assert_eq!(raw(e, "chaHoTen"), Some("Trương Kim Chính"));
+    assert_eq!(
+        raw(e, "chaNoiCuTru"),
+        Some("Định Thủy, Giồng Trôm, Bến Tre")
+    );
+    assert_eq!(raw(e, "nycHoTen"), Some("Nguyễn Vân Nhung"));
+    assert_eq!(raw(e, "nycQuanHe"), Some("Mẹ"));
+    assert_eq!(raw(e, "nguoiThucHien"), Some("Phạm Văn Phong"));
+    // An age gives a birth year, derived, with a finding.
+    let age = &e.fields["chaNgaySinh"];
+    assert_eq!(
+        (age.value.as_str(), age.source),
+        ("1951", ValueSource::Derived)
+    );
+    assert!(e.findings.iter().any(|f| f.code == "YEAR-FROM-AGE"));
+    // No edition prints these labels: the entry's form is its page's.
+    assert_eq!(e.edition, "");
+    assert!(e.printed.contains(&"nguoiThucHien".to_string()));
+    // "Nghề nghiệp" is known to carry no field; "Danh xưng" means nothing known.
+    let unknown: Vec<&str> = e.unknown_labels.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(unknown, ["Danh xưng"]);
+    assert_eq!(e.unknown_labels[0].value, "Bé Na");
+}
+
+#[test]
+fn a_name_word_before_a_speck_colon_stays_in_the_value() {
+    let lines = [
+        "Số: 3 Ngày, tháng, năm đăng ký: 04/02/2016",
+        "Họ, chữ đệm, tên: Lê Văn Minh",
+        "Nơi sinh: Bệnh viện Đa khoa huyện Đại Từ, tỉnh Thái Nguyên :",
+    ];
+    let entries = extractor().extract(&page(&lines), &book());
+    assert_eq!(
+        raw(&entries[0], "nksNoiSinh"),
+        Some("Bệnh viện Đa khoa huyện Đại Từ, tỉnh Thái Nguyên")
+    );
+    assert!(entries[0].unknown_labels.is_empty());
+}

@@ -6,10 +6,12 @@
 
 mod codes;
 mod edition;
+mod labels;
 mod register;
 
 pub use codes::{CodeEntry, CodeTable, CodeTables, EthnicGroup, EthnicityTable, Nationality};
 pub use edition::{EditionItem, EditionLine, FormEdition, ValueStyle};
+pub use labels::{Concept, LabelVocabulary, PersonWords};
 pub use register::{
     AgeCount, AgeEra, Check, Column, Derivation, FieldKind, RegisterSchema, Requirement, Rule,
 };
@@ -47,6 +49,8 @@ pub struct Schemas {
     pub registers: BTreeMap<String, RegisterSchema>,
     pub codes: CodeTables,
     pub editions: Vec<FormEdition>,
+    /// What label words mean, by register code (`schemas/labels/`, optional).
+    pub labels: BTreeMap<String, LabelVocabulary>,
     /// SHA-256 over every file read, so results made with other schemas are redone.
     pub fingerprint: String,
 }
@@ -112,6 +116,43 @@ impl Schemas {
             }
         }
 
+        // Label vocabularies are optional: a schemas folder without them reads labels by the
+        // edition files alone.
+        let mut labels = BTreeMap::new();
+        let labels_dir = dir.join("labels");
+        if labels_dir.is_dir() {
+            for (path, text) in read_toml_files(&labels_dir, &mut problems, &mut hasher) {
+                let vocabulary = match toml::from_str::<LabelVocabulary>(&text) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        problems.push(SchemaProblem {
+                            file: path,
+                            message: e.to_string(),
+                        });
+                        continue;
+                    }
+                };
+                let found = match registers.get(&vocabulary.register) {
+                    None => vec![format!(
+                        "register = \"{}\" names no register schema",
+                        vocabulary.register
+                    )],
+                    Some(_) if labels.contains_key(&vocabulary.register) => vec![format!(
+                        "register {} has a label vocabulary already",
+                        vocabulary.register
+                    )],
+                    Some(reg) => vocabulary.check(reg),
+                };
+                for message in found {
+                    problems.push(SchemaProblem {
+                        file: path.clone(),
+                        message,
+                    });
+                }
+                labels.insert(vocabulary.register.clone(), vocabulary);
+            }
+        }
+
         for (code, reg) in &registers {
             let file = registers_dir.join(format!("{code}.toml"));
             for message in reg.check(&codes) {
@@ -148,6 +189,7 @@ impl Schemas {
             registers,
             codes,
             editions,
+            labels,
             fingerprint: hex(&hasher.finalize()),
         })
     }

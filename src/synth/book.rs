@@ -149,7 +149,29 @@ pub fn plan_books(
     label_fonts: usize,
     value_fonts: usize,
 ) -> Vec<BookPlan> {
-    let mut editions: Vec<&FormEdition> = schemas.editions_of(register).collect();
+    let editions: Vec<&FormEdition> = schemas.editions_of(register).collect();
+    plan_books_with(
+        rng,
+        schemas,
+        editions,
+        books,
+        pages,
+        label_fonts,
+        value_fonts,
+    )
+}
+
+/// Plans `books` books of `pages` pages each, printed with the given editions (one each in
+/// turn, in an order the seed draws).
+pub fn plan_books_with(
+    rng: &mut ChaCha8Rng,
+    schemas: &Schemas,
+    mut editions: Vec<&FormEdition>,
+    books: u32,
+    pages: u32,
+    label_fonts: usize,
+    value_fonts: usize,
+) -> Vec<BookPlan> {
     editions.shuffle(rng);
     let mut plans: Vec<BookPlan> = Vec::new();
     for index in 0..books as usize {

@@ -144,6 +144,9 @@ impl Painter<'_> {
     }
 
     /// Items sharing a line, each given room in proportion to its label and typical value.
+    /// Where that leaves a value too little room (long labels on one line), each item first
+    /// gets what its label and its own value take, as a typist would space them, and the
+    /// rest is shared the same way.
     fn items(
         &mut self,
         rng: &mut impl Rng,
@@ -154,18 +157,57 @@ impl Painter<'_> {
         em: f32,
     ) {
         let gap = 1.2 * em;
+        let labels: Vec<f32> = items
+            .iter()
+            .map(|i| self.fonts.width(Face::Label, em, &format!("{}:", i.label)))
+            .collect();
         let needs: Vec<f32> = items
             .iter()
+            .zip(&labels)
+            .map(|(i, label)| label + (i.width_em + 1.0) * em)
+            .collect();
+        let typed_em = em * self.value_scale;
+        let fixed: Vec<f32> = labels
+            .iter()
+            .map(|label| label + (self.style.value_offset_em + 0.4) * em)
+            .collect();
+        let values: Vec<f32> = items
+            .iter()
             .map(|i| {
-                self.fonts.width(Face::Label, em, &format!("{}:", i.label))
-                    + (i.width_em + 1.0) * em
+                i.value
+                    .as_deref()
+                    .map_or(0.0, |v| self.fonts.width(Face::Value, typed_em, v))
             })
             .collect();
         let total: f32 = needs.iter().sum();
         let room = x1 - x0 - gap * (items.len().saturating_sub(1)) as f32;
+        let shares: Vec<f32> = needs.iter().map(|n| room * n / total).collect();
+        let least: Vec<f32> = fixed.iter().zip(&values).map(|(f, v)| f + v).collect();
+        let cramped = shares.iter().zip(&least).any(|(s, l)| s < l);
+        let least_total: f32 = least.iter().sum();
+        let widths: Vec<f32> = if !cramped {
+            shares
+        } else if least_total <= room {
+            let spare = room - least_total;
+            least
+                .iter()
+                .zip(&needs)
+                .map(|(l, n)| l + spare * n / total)
+                .collect()
+        } else {
+            // Too full even so: the labels keep their size and every value is typed smaller
+            // by the same factor.
+            let fixed_total: f32 = fixed.iter().sum();
+            let values_total: f32 = values.iter().sum::<f32>().max(1.0);
+            let factor = ((room - fixed_total) / values_total).max(0.0);
+            fixed
+                .iter()
+                .zip(&values)
+                .map(|(f, v)| f + v * factor)
+                .collect()
+        };
         let mut x = x0;
-        for (item, need) in items.iter().zip(&needs) {
-            let width = room * need / total;
+        for (item, width) in items.iter().zip(&widths) {
             self.item(rng, item, x, x + width, baseline, em);
             x += width + gap;
         }

@@ -18,7 +18,7 @@ pub mod print;
 pub mod render;
 pub mod write;
 
-use crate::schema::Schemas;
+use crate::schema::{FormEdition, Schemas};
 use book::{BookPlan, Storage};
 use degrade::{Degradation, DegradeParams};
 use image::GrayImage;
@@ -79,6 +79,9 @@ pub struct SynthOptions {
     /// Register to make books of.
     pub register: String,
     pub degrade: DegradeParams,
+    /// Editions to print the books with instead of the schemas' (files outside `schemas/`,
+    /// e.g. a form a test writes to read pages worded as no known edition).
+    pub editions: Vec<FormEdition>,
 }
 
 impl SynthOptions {
@@ -94,6 +97,7 @@ impl SynthOptions {
             fonts: render::FontChoice::default(),
             register: "KS".into(),
             degrade: DegradeParams::default(),
+            editions: Vec::new(),
         }
     }
 }
@@ -119,6 +123,8 @@ pub enum SynthError {
     NoRegister(String),
     #[error("register {0} has no form edition in schemas/editions: nothing to print")]
     NoEdition(String),
+    #[error("{path}: not a form edition: {message}")]
+    BadEdition { path: PathBuf, message: String },
     #[error(transparent)]
     Font(#[from] render::FontError),
     #[error("{0}: holds files that `sohoa synth` did not write (no synth.toml); choose a new or empty folder")]
@@ -150,17 +156,25 @@ pub fn generate(opts: &SynthOptions, schemas: &Schemas) -> Result<SynthSummary, 
     let register = schemas
         .register(&opts.register)
         .ok_or_else(|| SynthError::NoRegister(opts.register.clone()))?;
-    if schemas.editions_of(&opts.register).next().is_none() {
+    let editions: Vec<&FormEdition> = if opts.editions.is_empty() {
+        schemas.editions_of(&opts.register).collect()
+    } else {
+        opts.editions
+            .iter()
+            .filter(|e| e.register == opts.register)
+            .collect()
+    };
+    if editions.is_empty() {
         return Err(SynthError::NoEdition(opts.register.clone()));
     }
     let fonts = Fonts::load_chosen(&opts.font_dir, &opts.fonts)?;
     let scans = prepare_out(&opts.out)?;
 
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    let plans = book::plan_books(
+    let plans = book::plan_books_with(
         &mut rng,
         schemas,
-        &opts.register,
+        editions,
         opts.books,
         opts.pages,
         fonts.labels.len(),
@@ -212,6 +226,31 @@ pub fn generate(opts: &SynthOptions, schemas: &Schemas) -> Result<SynthSummary, 
 }
 
 const MANIFEST: &str = "synth.toml";
+
+/// Form editions read from files outside `schemas/`, checked against their register.
+pub fn read_editions(paths: &[PathBuf], schemas: &Schemas) -> Result<Vec<FormEdition>, SynthError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let bad = |message: String| SynthError::BadEdition {
+            path: path.clone(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+        let edition: FormEdition = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let register = schemas.register(&edition.register).ok_or_else(|| {
+            bad(format!(
+                "register = \"{}\" names no register",
+                edition.register
+            ))
+        })?;
+        let problems = edition.check(register);
+        if !problems.is_empty() {
+            return Err(bad(problems.join("; ")));
+        }
+        out.push(edition);
+    }
+    Ok(out)
+}
 
 /// Makes `out/scans` empty: creates it, or clears a set written earlier by `sohoa synth`.
 fn prepare_out(out: &Path) -> Result<PathBuf, SynthError> {

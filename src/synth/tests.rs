@@ -349,3 +349,45 @@ fn generate_writes_books_images_and_one_truth_row_per_entry() {
     other.out = foreign;
     assert!(matches!(generate(&other, &s), Err(SynthError::NotOurs(_))));
 }
+
+#[test]
+fn long_labels_sharing_a_line_leave_each_value_its_size() {
+    use super::layout::{layout_page, Op, PrintedItem, PrintedLine, PrintedPage};
+    let s = schemas();
+    let fonts = Fonts::load(Path::new(render::FONT_DIR)).expect("fonts installed");
+    let books = plans(8, 1, 1, &s);
+    let style = &books[0].style;
+    let book_fonts = fonts.for_book(style.label_font, style.value_font);
+    let item = |label: &str, value: &str, width_em: f32| PrintedItem {
+        label: label.into(),
+        value: Some(value.into()),
+        width_em,
+    };
+    let page = PrintedPage {
+        title: None,
+        header: Vec::new(),
+        entries: vec![vec![PrintedLine::Items(vec![
+            item("Thuộc thành phần dân tộc", "Kinh", 4.0),
+            item("Quê quán của con", "Mộc Châu, Sơn La", 30.0),
+        ])]],
+        footer: Vec::new(),
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let laid = layout_page(&mut rng, &page, style, &book_fonts, 200);
+    let em_of = |text: &str| {
+        laid.ops
+            .iter()
+            .find_map(|op| match op {
+                Op::Text { text: t, em, .. } if t == text => Some(*em),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let label_em = em_of("Thuộc thành phần dân tộc:");
+    let typed = label_em * book_fonts.value_scale();
+    let kinh = em_of("Kinh");
+    assert!(
+        (kinh - typed).abs() < 1e-3,
+        "a short value keeps its size: {kinh} for {typed}"
+    );
+}

@@ -70,6 +70,20 @@ pub const IMAGE_DAMAGED: Generic = Generic {
     en: "The page's image file is damaged or cut short ({detail}): part of the page may be missing; scan it again or check the book",
 };
 
+pub const UNKNOWN_LABEL: Generic = Generic {
+    code: "UNKNOWN-LABEL",
+    severity: Severity::Review,
+    vi: "Mục in \"{detail}\" không ứng với trường nào nên giá trị của nó chưa được đọc (có thể là {field}): cần đối chiếu ảnh, và gán nhãn trong schemas/labels",
+    en: "The printed label \"{detail}\" takes no field, so its value was not read (it may be {field}): check the image, and map the label in schemas/labels",
+};
+
+pub const YEAR_FROM_AGE: Generic = Generic {
+    code: "YEAR-FROM-AGE",
+    severity: Severity::Info,
+    vi: "Mẫu sổ ghi tuổi, không ghi năm sinh: năm sinh {field} được tính bằng năm đăng ký trừ tuổi ({detail}), có thể sớm hơn một năm",
+    en: "The form prints an age, not a birth year: {field} is the registration year less the age ({detail}), possibly one year earlier",
+};
+
 /// Every generic finding, for `sohoa explain`.
 pub const ALL: &[&Generic] = &[
     &IMAGE_DAMAGED,
@@ -80,6 +94,8 @@ pub const ALL: &[&Generic] = &[
     &LOW_CONFIDENCE,
     &BAD_CODE,
     &BAD_DATE,
+    &YEAR_FROM_AGE,
+    &UNKNOWN_LABEL,
 ];
 
 impl Generic {

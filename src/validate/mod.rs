@@ -30,8 +30,10 @@ impl Default for ValidateParams {
 }
 
 /// Checks one entry, appending findings and setting `status` and `confidence`. `printed`
-/// holds the fields the entry's form edition prints: one of them left without a value, for
-/// a person the entry names, is a line the reading missed, not a blank in the book.
+/// holds the fields the entry's form edition prints (the entry's own `printed` when its form
+/// is no known edition): one of them left without a value, for a person the entry names, is
+/// a line the reading missed, not a blank in the book; a required field a known edition does
+/// not print is not missing.
 pub fn validate_entry(
     entry: &mut Entry,
     register: &RegisterSchema,
@@ -39,6 +41,15 @@ pub fn validate_entry(
     printed: &[String],
     params: &ValidateParams,
 ) {
+    // An edition file says for sure what its form prints; a form read by meaning says only
+    // what its labels showed, and a required field whose label was not understood is still
+    // missing (every birth form prints the required fields).
+    let by_edition = entry.printed.is_empty() && !printed.is_empty();
+    let printed: Vec<String> = if entry.printed.is_empty() {
+        printed.to_vec()
+    } else {
+        entry.printed.clone()
+    };
     let mut findings = prefer_readings_that_keep_the_rules(entry, register, params);
     let named = |person: &str| {
         person == "register"
@@ -48,7 +59,7 @@ pub fn validate_entry(
                 .and_then(|c| entry.fields.get(&c.key))
                 .is_some_and(|f| !f.value.is_empty())
     };
-    for key in printed {
+    for key in &printed {
         let Some(col) = register.column(key) else {
             continue;
         };
@@ -65,9 +76,11 @@ pub fn validate_entry(
         let field = entry.fields.get(&col.key);
         let value = field.map(|f| f.value.as_str()).unwrap_or("");
         if value.is_empty() {
+            // Required where the form prints it, when an edition file says what it prints.
+            let form_prints = !by_edition || printed.contains(&col.key);
             if let Some(f) = field.filter(|f| !f.raw.trim().is_empty()) {
                 findings.push(messages::UNREADABLE.finding(&col.key, f.raw.trim()));
-            } else if col.require == Requirement::Always {
+            } else if col.require == Requirement::Always && form_prints {
                 findings.push(messages::MISSING_REQUIRED.finding(&col.key, ""));
             }
             continue;
@@ -95,6 +108,16 @@ pub fn validate_entry(
         if let Some(f) = rules::check(rule, entry, register, params) {
             findings.push(f);
         }
+    }
+    // A label no field took: its value was not read, and may be a field the entry lacks.
+    // One with nothing after it lost nothing (the report's notes still name it).
+    for seen in entry
+        .unknown_labels
+        .iter()
+        .filter(|l| !l.value.trim().is_empty())
+    {
+        let guess = seen.guesses.first().map_or("", |(field, _)| field.as_str());
+        findings.push(messages::UNKNOWN_LABEL.finding(guess, &seen.label));
     }
     entry.confidence = register
         .columns

@@ -54,6 +54,8 @@ fn good_entry() -> Entry {
         status: EntryStatus::Review,
         confidence: 0.0,
         edition: String::new(),
+        printed: Vec::new(),
+        unknown_labels: Vec::new(),
     }
 }
 

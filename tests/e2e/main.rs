@@ -2,6 +2,7 @@
 //! One test binary; helpers in `util`.
 
 mod corrections;
+mod editions;
 mod hardening;
 mod run;
 mod util;
