@@ -10,8 +10,8 @@ mod skew;
 
 use crate::page::BBox;
 use image::{GrayImage, Luma};
-pub use scale::Scale;
 use imageproc::geometric_transformations::{rotate_about_center, Border, Interpolation};
+pub use scale::Scale;
 
 /// Tunables of preparation.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -72,10 +72,7 @@ impl PreparedPage {
         if self.skew_degrees != 0.0 {
             let (w, h) = (self.image.width() as f64, self.image.height() as f64);
             let (cx, cy) = (w / 2.0, h / 2.0);
-            let (bx, by) = (
-                x + b.w as f64 / 2.0 - cx,
-                y + b.h as f64 / 2.0 - cy,
-            );
+            let (bx, by) = (x + b.w as f64 / 2.0 - cx, y + b.h as f64 / 2.0 - cy);
             let t = (self.skew_degrees as f64).to_radians();
             let (s, c) = t.sin_cos();
             // The page was turned by -t to straighten it; turn back by +t.
@@ -122,7 +119,7 @@ pub fn prepare_page(
     let gray = if size == original {
         gray
     } else {
-        resized = scale::area_resize(gray, size);
+        resized = scale::resample(gray, size);
         &resized
     };
     let (width, height) = size;
@@ -255,7 +252,11 @@ mod tests {
         let page = prepare_page(&scan, &PreprocessParams::default()).unwrap();
         let x = page.x_height.expect("measured");
         assert!((x - 26.0).abs() <= 2.0, "x-height {x}");
-        assert!(page.scale.x < 0.85 && page.scale.x > 0.7, "{:?}", page.scale);
+        assert!(
+            page.scale.x < 0.85 && page.scale.x > 0.7,
+            "{:?}",
+            page.scale
+        );
         assert_eq!(page.original, (2480, 3508));
         // The mark on the prepared page: its dark pixels below the last line of letters.
         let dark: Vec<(u32, u32)> = page
@@ -264,12 +265,20 @@ mod tests {
             .filter(|(_, y, p)| *y as f64 > 3260.0 * page.scale.y && p[0] < 128)
             .map(|(x, y, _)| (x, y))
             .collect();
-        let (x0, x1) = (dark.iter().map(|p| p.0).min().unwrap(), dark.iter().map(|p| p.0).max().unwrap());
-        let (y0, y1) = (dark.iter().map(|p| p.1).min().unwrap(), dark.iter().map(|p| p.1).max().unwrap());
+        let (x0, x1) = (
+            dark.iter().map(|p| p.0).min().unwrap(),
+            dark.iter().map(|p| p.0).max().unwrap(),
+        );
+        let (y0, y1) = (
+            dark.iter().map(|p| p.1).min().unwrap(),
+            dark.iter().map(|p| p.1).max().unwrap(),
+        );
         let found = page.to_original(BBox::new(x0, y0, x1 - x0 + 1, y1 - y0 + 1));
         let near = |a: u32, b: u32| a.abs_diff(b) <= 2;
         assert!(
-            near(found.x, mark.x) && near(found.y, mark.y) && near(found.right(), mark.right())
+            near(found.x, mark.x)
+                && near(found.y, mark.y)
+                && near(found.right(), mark.right())
                 && near(found.y + found.h, mark.y + mark.h),
             "mark {mark:?} found at {found:?}"
         );
