@@ -42,9 +42,17 @@ if [ -z "${BIN:-}" ]; then
 else
   bin=$(realpath "$BIN")
 fi
-tessdata=()
-[ -s tessdata/vie.traineddata ] && tessdata=(--tessdata-dir "$repo/tessdata")
-export OMP_THREAD_LIMIT=1
+# One model for both, named explicitly: sohoa's own tessdata/ when fetched, else Tesseract's
+# installed one (TESSDATA overrides). A sohoa binary built elsewhere would otherwise look for a
+# model beside its own sources.
+model=${TESSDATA:-}
+[ -z "$model" ] && [ -s tessdata/vie.traineddata ] && model=$repo/tessdata
+[ -z "$model" ] && model=$(tesseract --list-langs 2>&1 | sed -n 's/.*"\(.*\)".*/\1/p' | head -n 1)
+tessdata=(--tessdata-dir "$model")
+export SOHOA_TESSDATA=$model OMP_THREAD_LIMIT=1
+# Pillow for the JPEG pages: the python3 on PATH, else Debian's (python3-pil).
+py=python3
+python3 -c 'import PIL' 2>/dev/null || py=/usr/bin/python3
 
 # Schemas for the bench edition: books are rendered from it alone and read with it added to
 # the built-in editions.
@@ -59,7 +67,7 @@ bench_schemas() {
 
 # Every page of a set as its own JPEG (TIFF books split into one file per frame).
 to_jpeg() {
-  python3 - "$1" <<'PY'
+  "$py" - "$1" <<'PY'
 import os, sys
 from PIL import Image, ImageSequence
 root = sys.argv[1]
@@ -178,4 +186,4 @@ PY
     tail -n 1 "$results"
   done
 done
-echo "sets and outputs in $work; results in $results"
+echo "model $model; sets and outputs in $work; results in $results"
