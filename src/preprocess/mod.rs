@@ -5,12 +5,12 @@
 mod background;
 mod leaders;
 pub mod orientation;
+mod rotate;
 pub mod scale;
 mod skew;
 
 use crate::page::BBox;
 use image::{GrayImage, Luma};
-use imageproc::geometric_transformations::{rotate_about_center, Border, Interpolation};
 pub use scale::Scale;
 
 /// Tunables of preparation.
@@ -137,12 +137,7 @@ pub fn prepare_page(
     let (mut image, skew) = if skew.abs() >= params.min_skew_degrees {
         // Rotating the flattened page keeps the paper white in the corners; the mask basis
         // is made again from the turned page rather than turned itself (one rotation, not two).
-        let turned = rotate_about_center(
-            &flat,
-            -skew.to_radians(),
-            Interpolation::Bilinear,
-            Border::Constant(Luma([255u8])),
-        );
+        let turned = rotate::rotate_about_centre_white(&flat, -skew.to_radians());
         basis = smooth(&turned);
         (turned, skew)
     } else {
