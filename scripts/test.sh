@@ -5,3 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cargo test --release
+# The criterion benches are compiled, not run (scripts/bench-ocr.sh and `cargo bench` measure).
+cargo test --release --benches --no-run

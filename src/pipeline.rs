@@ -12,7 +12,8 @@ use crate::ocr::OcrConfig;
 use crate::page::{OcrPage, PageKey, PageOutcome, PageResult, PageSource, Stage, StageTimes};
 use crate::preprocess::orientation::Turn;
 use crate::preprocess::PreprocessParams;
-use crate::reading::{add_times, PageReading, ReadReply, ReadRequest};
+use crate::reading::pool::ReaderPool;
+use crate::reading::{add_times, NextPage, PageReading, ReadReply, ReadRequest};
 use crate::schema::{hex, Schemas};
 use crate::store::{PageStore, StoreError};
 use crate::validate::{validate_entry, ValidateParams};
@@ -22,7 +23,6 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Makes page readers; one is made per worker thread that needs one (`sohoa run` gives
@@ -232,7 +232,7 @@ pub fn process(
     }
 
     let extractors = build_extractors(config, scan)?;
-    let pool_readers: Mutex<Vec<Box<dyn PageReading>>> = Mutex::new(Vec::new());
+    let pool_readers = ReaderPool::new();
     let threads = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs.max(1))
         .build()
@@ -242,10 +242,13 @@ pub fn process(
     let started = Instant::now();
     let done: Vec<(PageResult, bool)> = threads.install(|| {
         jobs.par_iter()
-            .map(|job| {
+            .enumerate()
+            .map(|(i, job)| {
+                // A worker of rayon takes the pages of its share in order: the page after this
+                // one is most likely its next, and is decoded ahead.
                 let result = process_one(
                     config,
-                    job,
+                    (job, jobs.get(i + 1)),
                     &ocr_settings,
                     &extractors,
                     &pool_readers,
@@ -318,7 +321,9 @@ const WORDS_WORTH_TURNING: usize = 20;
 struct PageReader<'a> {
     config: &'a RunConfig,
     job: &'a Job<'a>,
-    pool: &'a Mutex<Vec<Box<dyn PageReading>>>,
+    /// The page likely read next by the same worker.
+    next: Option<&'a Job<'a>>,
+    pool: &'a ReaderPool,
     readers: &'a ReaderFactory,
     started: Instant,
 }
@@ -357,19 +362,25 @@ impl PageReader<'_> {
         let mut request = ReadRequest::new(&path, self.job.source, &self.config.preprocess);
         request.turn_degrees = turn_degrees;
         request.time_left_ms = left.as_millis() as u64;
+        if turn_degrees == 0 {
+            request.next = self.next.map(|next| NextPage {
+                path: ingest::page_path(&self.config.scans, next.source)
+                    .as_os_str()
+                    .as_encoded_bytes()
+                    .to_vec(),
+                source: next.source.clone(),
+            });
+        }
         request.dump = self
             .config
             .dump
             .as_ref()
             .map(|d| d.as_os_str().as_encoded_bytes().to_vec());
-        let reader = self.pool.lock().map(|mut p| p.pop()).unwrap_or(None);
-        let mut reader = reader.unwrap_or_else(|| (self.readers)());
+        let mut reader = self.pool.take(&request).unwrap_or_else(|| (self.readers)());
         // An engine that overruns the deadline it was given is stopped half as long again
         // later: a page never holds its worker much beyond its limit.
         let reply = reader.read(&request, left + self.limit() / 2);
-        if let Ok(mut p) = self.pool.lock() {
-            p.push(reader);
-        }
+        self.pool.give_back(reader);
         match reply {
             ReadReply::Read {
                 page,
@@ -412,10 +423,10 @@ fn image_findings(ocr: &OcrPage, entries: &mut [crate::page::Entry]) {
 /// Processes one page; never panics. Returns the result and whether it reused stored words.
 fn process_one(
     config: &RunConfig,
-    job: &Job,
+    (job, next): (&Job, Option<&Job>),
     ocr_settings: &str,
     extractors: &BTreeMap<String, Extractor>,
-    pool: &Mutex<Vec<Box<dyn PageReading>>>,
+    pool: &ReaderPool,
     readers: &ReaderFactory,
 ) -> (PageResult, bool) {
     let mut times = StageTimes::default();
@@ -438,6 +449,7 @@ fn process_one(
         let reader = PageReader {
             config,
             job,
+            next,
             pool,
             readers,
             started: Instant::now(),

@@ -4,7 +4,7 @@
 //! deadline, read words symbol by symbol, read again on its own any line of ink the page
 //! layout dropped, clear, reuse.
 
-use super::bands::missed_bands;
+use super::bands::missed_ink;
 use super::words::{build_page, same_letter, EngineWord, Rival};
 use super::{OcrConfig, OcrEngine, OcrError};
 use crate::page::BBox;
@@ -101,23 +101,26 @@ impl OcrEngine for TesseractEngine {
             if rc == 0 {
                 words = read_words(api);
                 let boxes: Vec<BBox> = words.iter().map(|w| w.bbox).collect();
-                let bands = missed_bands(img, &boxes);
-                if !bands.is_empty() {
+                let missed = missed_ink(img, &boxes);
+                if !missed.is_empty() {
                     sys::TessBaseAPISetPageSegMode(api, sys::TessPageSegMode_PSM_SINGLE_LINE);
                 }
-                for (i, band) in bands.iter().enumerate() {
+                // Each stretch is read on its own, from the image already set: no new copy and
+                // no new thresholding of the page, only of the stretch.
+                for (i, r) in missed.iter().enumerate() {
                     let left = time_left.saturating_sub(started.elapsed()).as_millis();
-                    let (x, y) = (band.x as i32, band.y as i32);
-                    sys::TessBaseAPISetRectangle(api, x, y, band.w as i32, band.h as i32);
+                    sys::TessBaseAPISetRectangle(
+                        api, r.x as i32, r.y as i32, r.w as i32, r.h as i32,
+                    );
                     if left == 0 || recognize_within(api, left.min(i32::MAX as u128) as i32) != 0 {
                         cut_short = true;
                         break;
                     }
-                    let mut line = read_words(api);
-                    for word in &mut line {
+                    let mut read = read_words(api);
+                    for word in &mut read {
                         word.line = (MISSED_LINE_BLOCK + i as u32, 1, 1);
                     }
-                    words.extend(line);
+                    words.extend(read);
                 }
                 sys::TessBaseAPISetPageSegMode(api, sys::TessPageSegMode_PSM_SINGLE_COLUMN);
             }
@@ -131,7 +134,9 @@ impl OcrEngine for TesseractEngine {
         if rc != 0 {
             return Err(OcrError::Engine(format!("recognition returned code {rc}")));
         }
-        Ok(build_page(words, w, h, page.skew_degrees, |b| {
+        // Boxes and the page's size on the scan, whatever resolution it was read at.
+        let (width, height) = page.original;
+        Ok(build_page(words, width, height, page.skew_degrees, |b| {
             page.to_original(b)
         }))
     }

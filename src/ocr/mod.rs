@@ -17,7 +17,7 @@ use std::time::Duration;
 /// the page is prepared, what is read from Tesseract, how words are cleaned); part of the OCR
 /// cache key, so page results from an older reader are read again.
 pub const READER_REVISION: &str =
-    "letters-rivals-missed-lines-leader-grid-figure-rivals-lone-dots-6";
+    "letters-rivals-missed-lines-leader-grid-figure-rivals-lone-dots-reading-scale-left-out-ink-7";
 
 /// Engine settings.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

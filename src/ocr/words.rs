@@ -163,6 +163,7 @@ pub fn build_page(
         })
         .collect();
     lines.sort_by_key(|l| (l.bbox.y + l.bbox.h / 2, l.bbox.x));
+    let lines = same_row_joined(lines);
     let confs: Vec<f32> = lines
         .iter()
         .flat_map(|l| l.words.iter().map(|w| w.conf))
@@ -186,6 +187,35 @@ pub fn build_page(
         turned_degrees: 0,
         image_warnings: Vec::new(),
     }
+}
+
+/// Lines the engine split that stand on one printed line, joined left to right: its layout
+/// sometimes puts a value far right of its label ("Ngày đăng ký:    19/02/2010"), or a part
+/// read again on its own, in a block of its own. Two lines are one when neither reaches into
+/// the other across, each one's middle lies within the other's rows, and they share at least
+/// two thirds of the lower one's height (a short word of the next line, "Số:", shares less).
+fn same_row_joined(lines: Vec<OcrLine>) -> Vec<OcrLine> {
+    let within = |a: &BBox, b: &BBox| {
+        let mid = a.y + a.h / 2;
+        mid >= b.y && mid < b.y + b.h
+    };
+    let mut out: Vec<OcrLine> = Vec::with_capacity(lines.len());
+    for line in lines {
+        let row = out.iter_mut().rev().take(4).find(|o| {
+            let (a, b) = (&o.bbox, &line.bbox);
+            let across = a.x < b.right() && b.x < a.right();
+            !across && within(a, b) && within(b, a) && a.vertical_overlap(b) * 3 >= a.h.min(b.h) * 2
+        });
+        match row {
+            Some(o) => {
+                o.bbox = o.bbox.union(&line.bbox);
+                o.words.extend(line.words);
+                o.words.sort_by_key(|w| w.bbox.x);
+            }
+            None => out.push(line),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -275,6 +305,20 @@ mod tests {
             .collect();
         assert_eq!(at, [(0, '0'), (8, '0')]);
         assert!((read.figure_rivals[0].conf - 0.38).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_value_the_engine_put_in_a_block_of_its_own_joins_its_line() {
+        let mut words = words();
+        // "12/03/2014" far right of "Nguyễn", on the same row, in another block; a line below.
+        let mut apart = word(1, 900, 95.0, "12/03/2014");
+        apart.line = (7, 1, 1);
+        apart.bbox.y += 3;
+        words.push(apart);
+        let page = build_page(words, 1654, 2339, 0.0, |b| b);
+        assert_eq!(page.lines.len(), 2);
+        assert_eq!(page.lines[0].text(), "Họ, tên: Nguyễn 12/03/2014");
+        assert_eq!(page.lines[1].text(), "Nam");
     }
 
     #[test]

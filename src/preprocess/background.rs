@@ -2,7 +2,7 @@
 //! yellowed paper and stains become white while ink, even faded ink, stays dark; then a global
 //! Otsu threshold on the flattened page separates ink from paper.
 
-use image::{GrayImage, Luma};
+use image::GrayImage;
 use imageproc::contrast::otsu_level;
 use imageproc::filter::box_filter;
 
@@ -14,58 +14,76 @@ const CELL: u32 = 8;
 fn paper_tone(gray: &GrayImage) -> GrayImage {
     let (w, h) = gray.dimensions();
     let (cw, ch) = (w.div_ceil(CELL), h.div_ceil(CELL));
-    let mut cells = GrayImage::new(cw, ch);
-    for cy in 0..ch {
-        for cx in 0..cw {
-            let mut best = 0u8;
-            for y in cy * CELL..((cy + 1) * CELL).min(h) {
-                for x in cx * CELL..((cx + 1) * CELL).min(w) {
-                    best = best.max(gray.get_pixel(x, y)[0]);
-                }
-            }
-            cells.put_pixel(cx, cy, Luma([best]));
+    let mut cells = vec![0u8; (cw * ch) as usize];
+    for (y, row) in gray.as_raw().chunks_exact(w as usize).enumerate() {
+        let cells_row = &mut cells[(y / CELL as usize) * cw as usize..][..cw as usize];
+        for (best, run) in cells_row.iter_mut().zip(row.chunks(CELL as usize)) {
+            *best = run.iter().fold(*best, |m, &v| m.max(v));
         }
     }
+    let cells = GrayImage::from_raw(cw, ch, cells).expect("sized above");
     // Glyphs up to ~5 cells across (a bold capital at 300 dpi) must not darken the tone.
     let spread = max_filter(&cells, 2);
     box_filter(&spread, 3, 3)
 }
 
+/// The largest value within `radius` cells (a square window), as two passes: rows, columns.
 fn max_filter(img: &GrayImage, radius: u32) -> GrayImage {
     let (w, h) = img.dimensions();
-    let r = radius as i64;
-    let mut out = GrayImage::new(w, h);
-    for y in 0..h as i64 {
-        for x in 0..w as i64 {
-            let mut m = 0u8;
-            for dy in -r..=r {
-                for dx in -r..=r {
-                    let (xx, yy) = (x + dx, y + dy);
-                    if xx >= 0 && yy >= 0 && xx < w as i64 && yy < h as i64 {
-                        m = m.max(img.get_pixel(xx as u32, yy as u32)[0]);
-                    }
-                }
-            }
-            out.put_pixel(x as u32, y as u32, Luma([m]));
+    let (w, h, r) = (w as usize, h as usize, radius as usize);
+    let src = img.as_raw();
+    let mut rows = vec![0u8; w * h];
+    for y in 0..h {
+        let line = &src[y * w..(y + 1) * w];
+        for x in 0..w {
+            rows[y * w + x] = line[x.saturating_sub(r)..(x + r + 1).min(w)]
+                .iter()
+                .copied()
+                .max()
+                .unwrap_or(0);
         }
     }
-    out
+    let mut out = vec![0u8; w * h];
+    for y in 0..h {
+        for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+            let (dst, line) = (&mut out[y * w..(y + 1) * w], &rows[yy * w..(yy + 1) * w]);
+            for (d, &v) in dst.iter_mut().zip(line) {
+                *d = (*d).max(v);
+            }
+        }
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).expect("sized above")
 }
 
 /// The page divided by its paper tone: paper near 255, ink keeps its contrast to the paper.
 pub fn flatten(gray: &GrayImage) -> GrayImage {
     let tone = paper_tone(gray);
     let (w, h) = gray.dimensions();
-    let mut out = GrayImage::new(w, h);
-    for y in 0..h {
-        let ty = (y / CELL).min(tone.height() - 1);
-        for x in 0..w {
-            let t = tone.get_pixel((x / CELL).min(tone.width() - 1), ty)[0].max(1) as u32;
-            let p = gray.get_pixel(x, y)[0] as u32;
-            out.put_pixel(x, y, Luma([((p * 255) / t).min(255) as u8]));
+    // `p * 255 / t` for every tone and pixel value, looked up: the division per pixel was most
+    // of the cost.
+    let mut table = vec![0u8; 256 * 256];
+    for t in 0..256usize {
+        let d = t.max(1);
+        for p in 0..256usize {
+            table[t * 256 + p] = ((p * 255) / d).min(255) as u8;
         }
     }
-    out
+    let (tw, th) = (tone.width() as usize, tone.height() as usize);
+    let tones = tone.as_raw();
+    let mut out = vec![0u8; (w * h) as usize];
+    for (y, (src, dst)) in gray
+        .as_raw()
+        .chunks_exact(w as usize)
+        .zip(out.chunks_exact_mut(w as usize))
+        .enumerate()
+    {
+        let tone_row = &tones[(y / CELL as usize).min(th - 1) * tw..][..tw];
+        for (x, (&p, d)) in src.iter().zip(dst.iter_mut()).enumerate() {
+            let t = tone_row[(x / CELL as usize).min(tw - 1)] as usize;
+            *d = table[t * 256 + p as usize];
+        }
+    }
+    GrayImage::from_raw(w, h, out).expect("sized above")
 }
 
 /// Grain of a flattened page: the median absolute deviation of its pixels from their median
@@ -95,17 +113,14 @@ pub fn grain(flat: &GrayImage) -> u32 {
     quantile(&dev)
 }
 
-/// Grain above which the ink mask is taken from a lightly smoothed page.
+/// Grain above which the ink mask is taken from a lightly smoothed page ([`smoothed`]).
 pub const GRAINY: u32 = 8;
 
-/// The page the ink mask is cut from: itself, or smoothed a little when grainy so that grain
-/// averages out while strokes and dots (darker, and several pixels across) stay ink.
-pub fn mask_basis(flat: &GrayImage) -> GrayImage {
-    if grain(flat) > GRAINY {
-        imageproc::filter::gaussian_blur_f32(flat, 0.8)
-    } else {
-        flat.clone()
-    }
+/// What the ink mask of a grainy page is cut from: the page smoothed a little, so that grain
+/// averages out while strokes and dots (darker, and several pixels across) stay ink. A clean
+/// page's mask is cut from the page itself.
+pub fn smoothed(flat: &GrayImage) -> GrayImage {
+    imageproc::filter::gaussian_blur_f32(flat, 0.8)
 }
 
 /// Ink threshold of a flattened page: Otsu's level, kept within bounds so that a page of
@@ -117,6 +132,7 @@ pub fn ink_threshold(flat: &GrayImage) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::Luma;
 
     #[test]
     fn uneven_paper_becomes_white_and_faded_ink_stays_ink() {
@@ -147,7 +163,7 @@ mod tests {
         });
         let flat = flatten(&grainy);
         assert!(grain(&flat) > GRAINY, "grain {}", grain(&flat));
-        let basis = mask_basis(&flat);
+        let basis = smoothed(&flat);
         let t = ink_threshold(&basis);
         let ink_share = basis.pixels().filter(|p| p[0] < t).count() as f32 / (300.0 * 200.0);
         assert!(basis.get_pixel(150, 41)[0] < t && basis.get_pixel(101, 150)[0] < t);
@@ -156,6 +172,5 @@ mod tests {
         let clean = GrayImage::from_fn(300, 200, |_, y| Luma([if y == 40 { 60 } else { 250 }]));
         let flat = flatten(&clean);
         assert!(grain(&flat) <= GRAINY);
-        assert_eq!(mask_basis(&flat), flat);
     }
 }

@@ -3,7 +3,7 @@
 //! its model loads while the batch goes on.
 
 use super::protocol::{read_frame, write_frame};
-use super::{PageReading, ReadReply, ReadRequest};
+use super::{NextPage, PageReading, ReadReply, ReadRequest};
 use crate::ocr::OcrConfig;
 use crate::page::Stage;
 use std::collections::VecDeque;
@@ -154,22 +154,38 @@ fn describe(status: ExitStatus) -> String {
 pub struct IsolatedReader {
     command: WorkerCommand,
     worker: Option<Worker>,
+    /// The page the worker was last told to decode ahead.
+    ahead: Option<NextPage>,
 }
 
 impl IsolatedReader {
     /// Starts a worker now, so that its model loads while the batch is being planned.
     pub fn new(command: WorkerCommand) -> Self {
         let worker = Worker::spawn(&command).ok();
-        Self { command, worker }
+        Self {
+            command,
+            worker,
+            ahead: None,
+        }
     }
 
     fn replace_worker(&mut self) {
         self.worker = Worker::spawn(&self.command).ok();
+        self.ahead = None;
     }
 }
 
 impl PageReading for IsolatedReader {
+    fn decoded_ahead(&self) -> Option<&NextPage> {
+        self.ahead.as_ref()
+    }
+
     fn read(&mut self, request: &ReadRequest, hard_limit: Duration) -> ReadReply {
+        // The worker uses what it decoded ahead for this page, or keeps it when this read is
+        // of another page and names no next one.
+        if request.next.is_some() || self.ahead.as_ref().is_some_and(|a| a.is_for(request)) {
+            self.ahead = request.next.clone();
+        }
         let mut worker = match self.worker.take() {
             Some(w) => w,
             None => match Worker::spawn(&self.command) {

@@ -11,6 +11,7 @@
 
 pub mod isolated;
 pub mod local;
+pub mod pool;
 pub mod protocol;
 pub mod worker;
 
@@ -35,6 +36,32 @@ pub struct ReadRequest {
     pub dump: Option<Vec<u8>>,
     /// Time this read may still take, in milliseconds: what is left of the page's limit.
     pub time_left_ms: u64,
+    /// The page this reader will most likely be asked for next: its worker decodes it once
+    /// this one is answered, while sohoa extracts this one's entries.
+    #[serde(default)]
+    pub next: Option<NextPage>,
+}
+
+/// A page to decode ahead: its file (path bytes, as [`ReadRequest::path`]) and source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NextPage {
+    pub path: Vec<u8>,
+    pub source: PageSource,
+}
+
+impl NextPage {
+    /// The page `request` reads.
+    pub fn of(request: &ReadRequest) -> Self {
+        Self {
+            path: request.path.clone(),
+            source: request.source.clone(),
+        }
+    }
+
+    /// Whether `request` reads this page.
+    pub fn is_for(&self, request: &ReadRequest) -> bool {
+        self.path == request.path && self.source == request.source
+    }
 }
 
 impl ReadRequest {
@@ -46,6 +73,7 @@ impl ReadRequest {
             preprocess: preprocess.clone(),
             dump: None,
             time_left_ms: 0,
+            next: None,
         }
     }
 
@@ -96,6 +124,11 @@ impl ReadReply {
 /// for this read; a reader that cannot stop its engine sooner gives up the page then.
 pub trait PageReading: Send {
     fn read(&mut self, request: &ReadRequest, hard_limit: Duration) -> ReadReply;
+
+    /// The page this reader holds decoded ahead (the `next` of its last request), if any.
+    fn decoded_ahead(&self) -> Option<&NextPage> {
+        None
+    }
 }
 
 /// Adds one read's stage times to a page's.

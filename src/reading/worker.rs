@@ -44,6 +44,10 @@ pub fn serve(config: OcrConfig) -> std::io::Result<()> {
                     )
                 });
         write_frame(&mut answers, &reply)?;
+        // While sohoa extracts this page's entries, the next page is decoded.
+        if let Some(next) = &request.next {
+            reader.decode_ahead(next);
+        }
     }
     Ok(())
 }
