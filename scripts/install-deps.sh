@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sohoa needs (idempotent: only what is missing; headless Chromium
-# and its driver for the review page's browser test) and fetches the
+# and its driver for the review page's browser test; Liberation fonts and Pillow for the
+# bench-only edition pages of scripts/bench-ocr.sh) and fetches the
 # "best" Vietnamese Tesseract model into ./tessdata. Used by setup.sh and test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ packages=(
   tesseract-ocr tesseract-ocr-vie libtesseract-dev libleptonica-dev clang pkg-config
   poppler-utils curl ca-certificates
   fonts-dejavu-core fonts-dejavu-extra fonts-freefont-ttf
+  fonts-liberation2 python3-pil
   chromium chromium-driver
 )
 missing=()
