@@ -422,6 +422,17 @@ fn extend_to_capital(tokens: &[Token], taken: &[bool], hit: &mut LabelHit, lexic
             .next()
             .is_some_and(char::is_uppercase)
         {
+            // A name's last word before "sinh năm" ("Phan Văn Tú sinh năm") is no label
+            // word, though without its marks it reads as one ("tu" of "tư pháp").
+            let meaning = lexicon
+                .meaning
+                .as_ref()
+                .expect("all_vocabulary needs meaning");
+            if meaning.is_name_word(&tokens[c].text)
+                && !meaning.is_marked_vocabulary_word(&tokens[c].text)
+            {
+                return;
+            }
             hit.start = c;
             hit.bbox = BBox::union_all(tokens[c..hit.end].iter().map(|t| &t.bbox));
             if let LabelRef::Meaning(form) = &mut hit.label {

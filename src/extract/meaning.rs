@@ -69,6 +69,9 @@ pub struct Meaning {
     words: HashSet<String>,
     /// Words of personal names (folded): never a label standing alone without its colon.
     name_words: HashSet<String>,
+    /// The vocabulary's words with their marks, lower-case ("tư", not "tu"): a word of
+    /// personal names is a label word only where its marks are a label word's too.
+    marked_words: HashSet<String>,
     /// Register facts the readings need.
     persons: Vec<String>,
     subject: String,
@@ -108,6 +111,32 @@ pub fn folded_words(text: &str) -> Vec<String> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_string)
+        .collect()
+}
+
+/// A word lower-cased in composed form, its marks kept.
+fn marked(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    word.nfc().flat_map(char::to_lowercase).collect()
+}
+
+/// Every word of the vocabulary's persons, phrases and register person words, marks kept.
+fn marked_words(vocabulary: &LabelVocabulary, register: &RegisterSchema) -> HashSet<String> {
+    let texts = vocabulary
+        .persons
+        .iter()
+        .flat_map(|p| p.words.iter())
+        .chain(vocabulary.concepts.iter().flat_map(|c| c.phrases.iter()))
+        .chain(vocabulary.ignore.iter())
+        .chain(vocabulary.about_other.iter())
+        .chain(register.person_words.values().flatten());
+    texts
+        .flat_map(|t| {
+            t.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(marked)
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -206,6 +235,7 @@ impl Meaning {
             alone_role: vocabulary.alone_role.clone(),
             words: HashSet::new(),
             name_words: HashSet::new(),
+            marked_words: marked_words(vocabulary, register),
             persons: register.persons.clone(),
             subject: register.subject.clone(),
             columns: register
@@ -364,6 +394,12 @@ impl Meaning {
     pub fn is_vocabulary_word(&self, word: &str) -> bool {
         let folded = fold(word);
         self.words.contains(&folded) || self.spellings.contains_key(&folded)
+    }
+
+    /// Whether a word is a vocabulary word as written, marks and all ("Tú" is not the "tư"
+    /// of "tư pháp"); an abbreviation or older spelling counts whatever its marks.
+    pub fn is_marked_vocabulary_word(&self, word: &str) -> bool {
+        self.marked_words.contains(&marked(word)) || self.spellings.contains_key(&fold(word))
     }
 
     /// Whether a word is a word of personal names.

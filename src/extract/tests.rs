@@ -370,3 +370,19 @@ fn a_name_word_before_a_speck_colon_stays_in_the_value() {
     );
     assert!(entries[0].unknown_labels.is_empty());
 }
+
+#[test]
+fn a_lower_case_label_does_not_take_in_the_last_word_of_a_name() {
+    // "Tú" and "Chi" read without their marks as label words ("tư" pháp, "chi"); as written
+    // they are names, and "sinh năm" starts lower-case after them.
+    let lines = [
+        "Số: 5 Quyển số: 01",
+        "Họ và tên: Phan Minh Khôi",
+        "Họ và tên cha: Phan Văn Tú sinh năm: 1950",
+        "Họ và tên mẹ: Vũ Thị Chi sinh năm: 1953",
+    ];
+    let entries = extractor().extract(&page(&lines), &book());
+    let e = &entries[0];
+    assert_eq!(raw(e, "chaHoTen"), Some("Phan Văn Tú"), "{e:#?}");
+    assert_eq!(raw(e, "meHoTen"), Some("Vũ Thị Chi"), "{e:#?}");
+}
