@@ -237,6 +237,14 @@ pub fn read_headers(path: &Path) -> Result<Vec<String>, ReadError> {
             .ok_or_else(|| ReadError::NoHeader { path: path.into() });
     }
     let mut rdr = csv_reader(path)?;
+    csv_headers(&mut rdr, path)
+}
+
+/// The header row of an open CSV reader, as text.
+fn csv_headers(
+    rdr: &mut csv::Reader<std::fs::File>,
+    path: &Path,
+) -> Result<Vec<String>, ReadError> {
     let headers = rdr.headers().map_err(|e| io(path, e))?;
     Ok(headers.iter().map(str::to_string).collect())
 }
@@ -266,12 +274,7 @@ pub fn read_rows(
         return Ok((headers, found));
     }
     let mut rdr = csv_reader(path)?;
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(|e| io(path, e))?
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let headers = csv_headers(&mut rdr, path)?;
     let mut record = csv::ByteRecord::new();
     let mut row = 0usize;
     while row < last && rdr.read_byte_record(&mut record).map_err(|e| io(path, e))? {
@@ -355,12 +358,7 @@ pub fn read_into(
         }
     } else {
         let mut rdr = csv_reader(path)?;
-        let headers: Vec<String> = rdr
-            .headers()
-            .map_err(|e| io(path, e))?
-            .iter()
-            .map(str::to_string)
-            .collect();
+        let headers = csv_headers(&mut rdr, path)?;
         columns = map_columns(config, &headers);
         require_some_column(path, config, &headers, &columns)?;
         let mut bad_column: Option<usize> = None;

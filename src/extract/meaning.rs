@@ -513,6 +513,18 @@ impl Meaning {
 
     /// The register's `(person, role)` a reading of `role` for `person` gives: the register's
     /// own field, the person's field, or the field of someone known through fields.
+    /// A label of a person's words alone names that person (the register's `alone_role`).
+    fn person_alone(&self, m: &Marker, score: f32) -> Option<Reading> {
+        let role = self.resolve(Some(m), &Target::Role(self.alone_role.clone()))?;
+        Some(Reading {
+            person: self.persons.contains(&m.person).then(|| m.person.clone()),
+            role,
+            style: ValueStyle::Plain,
+            page_scope: false,
+            score,
+        })
+    }
+
     fn resolve(&self, marker: Option<&Marker>, target: &Target) -> Option<(String, String)> {
         match target {
             Target::Field(field) => self.field_roles.get(field).cloned(),
@@ -636,15 +648,8 @@ impl Meaning {
             if shortened {
                 score = score.max(SHORTENED);
             }
-            let target = Target::Role(self.alone_role.clone());
-            if let Some(role) = self.resolve(Some(m), &target) {
-                push(Reading {
-                    person: self.persons.contains(&m.person).then(|| m.person.clone()),
-                    role,
-                    style: ValueStyle::Plain,
-                    page_scope: false,
-                    score,
-                });
+            if let Some(reading) = self.person_alone(m, score) {
+                push(reading);
             }
         }
         // A relation's person words name the other party: such a concept is read on the
@@ -653,17 +658,10 @@ impl Meaning {
         for (marker, rest, marker_sum) in choices {
             let marker_words = marker.map_or(0, |m| m.words.len()) as f32;
             if rest.is_empty() {
-                if let Some(m) = marker {
-                    let target = Target::Role(self.alone_role.clone());
-                    if let Some(role) = self.resolve(Some(m), &target) {
-                        push(Reading {
-                            person: self.persons.contains(&m.person).then(|| m.person.clone()),
-                            role,
-                            style: ValueStyle::Plain,
-                            page_scope: false,
-                            score: marker_sum / marker_words,
-                        });
-                    }
+                if let Some(reading) =
+                    marker.and_then(|m| self.person_alone(m, marker_sum / marker_words))
+                {
+                    push(reading);
                 }
                 continue;
             }
