@@ -29,6 +29,7 @@ pub mod preprocess;
 pub mod reading;
 pub mod review;
 pub mod schema;
+pub mod shard;
 pub mod store;
 pub mod synth;
 pub mod text;

@@ -59,6 +59,16 @@ impl OutLock {
     /// Takes the folder for this process, or says who holds it. `what` describes the command
     /// for whoever finds the folder busy.
     pub fn acquire(out: &Path, what: &str) -> Result<OutLock, OutError> {
+        Self::take(out, what, libc::LOCK_EX)
+    }
+
+    /// Shares the folder with other shard runs (`run --shard`), which coordinate by book locks:
+    /// a command that needs the folder alone (`emit`, `package`, a single run) waits for them all.
+    pub fn acquire_shared(out: &Path, what: &str) -> Result<OutLock, OutError> {
+        Self::take(out, what, libc::LOCK_SH)
+    }
+
+    fn take(out: &Path, what: &str, mode: libc::c_int) -> Result<OutLock, OutError> {
         let path = out.join(LOCK_FILE);
         let lock_err = |source| OutError::Lock {
             path: path.clone(),
@@ -73,7 +83,7 @@ impl OutLock {
             .open(&path)
             .map_err(lock_err)?;
         // SAFETY: flock on a descriptor this function owns.
-        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        let rc = unsafe { libc::flock(file.as_raw_fd(), mode | libc::LOCK_NB) };
         if rc != 0 {
             let err = std::io::Error::last_os_error();
             if err.kind() == std::io::ErrorKind::WouldBlock {
@@ -99,6 +109,11 @@ impl OutLock {
             "{what}, process {} on {host}, since {since}",
             std::process::id()
         );
+        let note = if mode == libc::LOCK_SH {
+            format!("shard runs, the last started: {note}")
+        } else {
+            note
+        };
         let _ = file.set_len(0);
         let _ = file.rewind();
         let _ = file.write_all(note.as_bytes());
@@ -128,7 +143,9 @@ pub fn check_for_run(out: &Path, force: bool) -> Result<(), OutError> {
     for e in std::fs::read_dir(out).map_err(read_err)? {
         let e = e.map_err(read_err)?;
         let name = e.file_name().to_string_lossy().into_owned();
-        if !OWN_ENTRIES.contains(&name.as_str()) {
+        // A file being written atomically by another sohoa (a shard starting beside this one).
+        let in_flight = name.starts_with(crate::store::TEMP_PREFIX);
+        if !OWN_ENTRIES.contains(&name.as_str()) && !in_flight {
             foreign.push(name);
         }
     }
@@ -166,6 +183,21 @@ mod tests {
     }
 
     #[test]
+    fn shard_runs_share_the_folder_and_keep_out_a_command_that_needs_it_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = OutLock::acquire_shared(dir.path(), "sohoa run --shard 0/2").unwrap();
+        let b = OutLock::acquire_shared(dir.path(), "sohoa run --shard 1/2").unwrap();
+        let err = OutLock::acquire(dir.path(), "sohoa emit")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--shard 1/2"), "{err}");
+        drop((a, b));
+        let alone = OutLock::acquire(dir.path(), "sohoa emit").unwrap();
+        assert!(OutLock::acquire_shared(dir.path(), "sohoa run --shard 0/2").is_err());
+        drop(alone);
+    }
+
+    #[test]
     fn a_folder_of_other_files_is_refused_unless_forced() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
@@ -174,12 +206,16 @@ mod tests {
         assert!(check_for_run(&out, false).is_ok(), "an empty folder");
         std::fs::write(out.join("thesis.docx"), b"mine").unwrap();
         std::fs::write(out.join("report.json"), b"{}").unwrap();
+        std::fs::write(out.join(".sohoa-tmp1a2b3c"), b"{").unwrap();
         let err = check_for_run(&out, false).unwrap_err().to_string();
         assert!(
             err.contains("thesis.docx") && err.contains("--force"),
             "{err}"
         );
-        assert!(!err.contains("report.json"), "{err}");
+        assert!(
+            !err.contains("report.json") && !err.contains(".sohoa-tmp"),
+            "{err}"
+        );
         assert!(check_for_run(&out, true).is_ok());
         std::fs::write(out.join("run.json"), b"{}").unwrap();
         assert!(

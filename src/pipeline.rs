@@ -69,6 +69,13 @@ pub struct BatchStats {
     pub seconds: f64,
     /// Stored results that were damaged and redone.
     pub corrupt_results: Vec<String>,
+    /// The pages worked on in this batch (`true`: re-extracted from stored words).
+    #[serde(skip)]
+    pub processed: BTreeMap<PageKey, bool>,
+    /// Pages whose result was not written because `may_write` refused (a shard that lost its
+    /// book's lock).
+    #[serde(skip)]
+    pub not_written: BTreeSet<PageKey>,
 }
 
 /// Notified as pages finish, for the progress bar or log lines.
@@ -100,6 +107,10 @@ pub struct RunManifest {
     pub existing: Vec<PathBuf>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dedup_config: Option<PathBuf>,
+    /// The OCR model the pages were read with (for `emit` after shard runs, which leave no
+    /// report of their own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_model: Option<String>,
 }
 
 impl RunManifest {
@@ -186,6 +197,10 @@ struct Job<'a> {
     prior: Option<PageResult>,
 }
 
+/// Says whether a page's result may be written now (a shard checks that it still holds the
+/// book's lock); a single run writes every page.
+pub type WriteGuard<'a> = dyn Fn(&PageKey) -> bool + Sync + 'a;
+
 /// Processes the selected pages of a scan and returns every current page's result, sorted.
 pub fn process(
     config: &RunConfig,
@@ -193,6 +208,7 @@ pub fn process(
     selection: &Selection,
     readers: &ReaderFactory,
     progress: &dyn Progress,
+    may_write: &WriteGuard<'_>,
 ) -> Result<(Vec<PageResult>, BatchStats), PipelineError> {
     let store = PageStore::open(&config.out)?;
     let ocr_settings = config.ocr_settings();
@@ -240,7 +256,7 @@ pub fn process(
 
     progress.start(jobs.len());
     let started = Instant::now();
-    let done: Vec<(PageResult, bool)> = threads.install(|| {
+    let done: Vec<(PageResult, bool, bool)> = threads.install(|| {
         jobs.par_iter()
             .enumerate()
             .map(|(i, job)| {
@@ -257,17 +273,26 @@ pub fn process(
                 let reextracted = result.1;
                 let result = result.0;
                 // A page that cannot be saved is still reported; the next run redoes it.
-                if let Err(e) = store.save(&result) {
-                    eprintln!("warning: {e}");
+                let allowed = may_write(&result.source.key);
+                if allowed {
+                    if let Err(e) = store.save(&result) {
+                        eprintln!("warning: {e}");
+                    }
                 }
                 progress.page_done(&result);
-                (result, reextracted)
+                (result, reextracted, allowed)
             })
             .collect()
     });
     progress.finish();
     stats.seconds = started.elapsed().as_secs_f64();
-    for (result, reextracted) in done {
+    for (result, reextracted, written) in done {
+        stats
+            .processed
+            .insert(result.source.key.clone(), reextracted);
+        if !written {
+            stats.not_written.insert(result.source.key.clone());
+        }
         if reextracted {
             stats.reextracted_pages += 1;
         } else {

@@ -77,6 +77,9 @@ impl PageStore {
     }
 }
 
+/// Name prefix of the temporary files of [`write_atomic`].
+pub const TEMP_PREFIX: &str = ".sohoa-tmp";
+
 /// Writes `bytes` to `path` so that readers see the old file or the new one, never a part.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let parent = path
@@ -87,7 +90,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     // Created as any file is (0666 less the umask), not 0600 as temporary files are: the
     // outputs are for the team and the Department to read.
     let mut tmp = tempfile::Builder::new()
-        .prefix(".sohoa-tmp")
+        .prefix(TEMP_PREFIX)
         .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(parent)?;
     tmp.write_all(bytes)?;

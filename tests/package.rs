@@ -116,6 +116,7 @@ impl Fixture {
             min_confidence: None,
             existing: Vec::new(),
             dedup_config: None,
+            ocr_model: None,
         }
         .save(&self.out)
         .unwrap();

@@ -213,27 +213,7 @@ pub fn run_batch(
     selection: &Selection,
     args: &CommonArgs,
 ) -> anyhow::Result<Exit> {
-    ocr::limit_openmp_threads();
-    let program = std::env::current_exe()
-        .context("cannot find the sohoa program to start its OCR workers")?;
-    let worker = WorkerCommand::new(program, &config.ocr);
-    let factory: &ReaderFactory =
-        &move || Box::new(IsolatedReader::new(worker.clone())) as Box<dyn PageReading>;
-    std::fs::create_dir_all(&config.out)
-        .with_context(|| format!("{}: cannot create the output folder", config.out.display()))?;
-    let (existing, dedup_config) = registry_settings(args, &config.out);
-    pipeline::RunManifest {
-        scans: absolute(&config.scans),
-        sohoa_version: env!("CARGO_PKG_VERSION").into(),
-        min_confidence: Some(config.validate.min_confidence),
-        existing,
-        dedup_config,
-    }
-    .save(&config.out)?;
-    // The registry files are read before any page: a bad one is said at once, not after hours.
-    let steps = batch_steps(args, &config.out)?;
-    let display = Display::new(args);
-    let (results, stats) = pipeline::process(config, scan, selection, factory, &display)?;
+    let (results, stats, steps) = read_batch(config, scan, selection, args, &|_| true)?;
     let outputs = Outputs {
         out: &config.out,
         schemas: &config.schemas,
@@ -254,6 +234,46 @@ pub fn run_batch(
             Exit::Ok
         },
     )
+}
+
+/// Reads the selected pages of `scan` into the page store (OCR workers, progress display) and
+/// returns every current page result with the batch steps the outputs need. `may_write` is
+/// asked before each page result is stored.
+pub fn read_batch(
+    config: &RunConfig,
+    scan: &Scan,
+    selection: &Selection,
+    args: &CommonArgs,
+    may_write: &pipeline::WriteGuard<'_>,
+) -> anyhow::Result<(
+    Vec<PageResult>,
+    pipeline::BatchStats,
+    Vec<Box<dyn crate::emit::BatchStep>>,
+)> {
+    ocr::limit_openmp_threads();
+    let program = std::env::current_exe()
+        .context("cannot find the sohoa program to start its OCR workers")?;
+    let worker = WorkerCommand::new(program, &config.ocr);
+    let factory: &ReaderFactory =
+        &move || Box::new(IsolatedReader::new(worker.clone())) as Box<dyn PageReading>;
+    std::fs::create_dir_all(&config.out)
+        .with_context(|| format!("{}: cannot create the output folder", config.out.display()))?;
+    let (existing, dedup_config) = registry_settings(args, &config.out);
+    pipeline::RunManifest {
+        scans: absolute(&config.scans),
+        sohoa_version: env!("CARGO_PKG_VERSION").into(),
+        min_confidence: Some(config.validate.min_confidence),
+        existing,
+        dedup_config,
+        ocr_model: Some(config.ocr_model.clone()),
+    }
+    .save(&config.out)?;
+    // The registry files are read before any page: a bad one is said at once, not after hours.
+    let steps = batch_steps(args, &config.out)?;
+    let display = Display::new(args);
+    let (results, stats) =
+        pipeline::process(config, scan, selection, factory, &display, may_write)?;
+    Ok((results, stats, steps))
 }
 
 fn absolute(p: &Path) -> PathBuf {

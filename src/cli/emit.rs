@@ -4,11 +4,15 @@
 //! ```text
 //! sohoa emit out            # after review: the import files carry the corrected values
 //! sohoa emit out --json     # the rebuilt report on stdout
+//! sohoa emit out --existing registry.csv   # duplicates against the registry, checked once
+//!                                          # over every book (after shard runs)
 //! ```
 //! Pages are not re-read and extraction settings are not re-applied (that is `sohoa rerun`);
-//! the registry files and matching settings are those `run.json` recorded.
+//! the registry files and matching settings are those given, else those `run.json` recorded
+//! (given ones are recorded for the next commands). Books without all their page results
+//! (shards not yet done) are named.
 
-use super::config::{missing_books, recorded_steps, CommonArgs};
+use super::config::{batch_steps, missing_books, registry_settings, CommonArgs};
 use super::Exit;
 use crate::emit::Outputs;
 use crate::ingest;
@@ -27,14 +31,19 @@ pub struct EmitArgs {
 
 pub fn execute(args: EmitArgs) -> anyhow::Result<Exit> {
     let out = &args.out;
-    let manifest = RunManifest::load(out)?;
+    let mut manifest = RunManifest::load(out)?;
     let _lock = crate::outdir::OutLock::acquire(out, "sohoa emit")?;
+    if !args.common.existing.is_empty() {
+        // Registry files given now are the ones in force from here on (package, review).
+        (manifest.existing, manifest.dedup_config) = registry_settings(&args.common, out);
+        manifest.save(out)?;
+    }
     let scan = ingest::discover(&manifest.scans).with_context(|| {
         "the scans folder of the earlier run is gone; the outputs were not changed"
     })?;
     missing_books(out, &scan)?;
     let schemas = Schemas::load(&Schemas::locate(args.common.schemas.as_deref()))?;
-    let steps = recorded_steps(args.common.schemas.as_deref(), out)?;
+    let steps = batch_steps(&args.common, out)?;
     let results = crate::package::stored_results(out, &scan)
         .with_context(|| format!("{}: cannot read the stored page results", out.display()))?;
     let stored_pages: usize = scan.books.iter().map(|b| b.pages.len()).sum();
@@ -42,12 +51,15 @@ pub fn execute(args: EmitArgs) -> anyhow::Result<Exit> {
         reused_pages: results.len(),
         ..BatchStats::default()
     };
-    // The model the run read with, as its last report said (emit reads nothing itself).
-    let ocr_model = std::fs::read(out.join("report.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<crate::emit::report::Report>(&b).ok())
-        .map(|r| r.ocr_model)
-        .unwrap_or_default();
+    // The model the pages were read with, as the run recorded it (emit reads nothing itself);
+    // folders of older versions have it only in their last report.
+    let ocr_model = manifest.ocr_model.clone().unwrap_or_else(|| {
+        std::fs::read(out.join("report.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<crate::emit::report::Report>(&b).ok())
+            .map(|r| r.ocr_model)
+            .unwrap_or_default()
+    });
     let outputs = Outputs {
         out,
         schemas: &schemas,
@@ -62,6 +74,16 @@ pub fn execute(args: EmitArgs) -> anyhow::Result<Exit> {
         println!("Outputs rebuilt in {}", out.display());
     }
     let missing = stored_pages - results.len();
+    let unfinished = crate::shard::report::unfinished_books(&scan, &results, out);
+    if !unfinished.is_empty() {
+        eprintln!(
+            "{} book(s) lack page results; their entries are not in the outputs yet:",
+            unfinished.len()
+        );
+        for line in &unfinished {
+            eprintln!("  {line}");
+        }
+    }
     if missing > 0 {
         eprintln!(
             "{missing} page(s) have no usable stored result (never read, failed or changed \

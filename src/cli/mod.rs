@@ -14,6 +14,7 @@ pub mod package;
 pub mod rerun;
 pub mod review;
 pub mod run;
+pub mod shard_run;
 pub mod synth;
 
 use clap::{Parser, Subcommand};

@@ -5,4 +5,5 @@ mod corrections;
 mod editions;
 mod hardening;
 mod run;
+mod shards;
 mod util;

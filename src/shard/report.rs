@@ -1,0 +1,215 @@
+//! What one shard did, in `OUT/shards/shard-K-of-N.json`, and what the output folder as a whole
+//! still lacks (for `sohoa emit`).
+
+use super::lock::Holder;
+use super::Shard;
+use crate::ingest::Scan;
+use crate::page::{PageKey, PageResult};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// One shard process's account of its work.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ShardReport {
+    /// `K/N`.
+    pub shard: String,
+    /// Who ran it: process and machine.
+    pub process: String,
+    pub started: String,
+    pub finished: String,
+    /// Worker threads (one OCR engine each).
+    pub jobs: usize,
+    pub books: Vec<ShardBook>,
+    pub pages: ShardPages,
+    /// Pages this process read with OCR, `book:page`.
+    pub pages_read: Vec<String>,
+    /// Pages this process re-extracted from their stored words.
+    pub pages_reextracted: Vec<String>,
+    pub seconds: f64,
+    /// CPU seconds of this process and its OCR workers, and per page read: the figure to size a
+    /// cluster by.
+    pub cpu_seconds: f64,
+    pub cpu_seconds_per_page_read: Option<f64>,
+    /// Peak resident memory of this process and of its largest OCR worker, in MB.
+    pub peak_memory_mb: f64,
+    pub peak_worker_memory_mb: f64,
+}
+
+/// The shard's share of pages.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ShardPages {
+    pub total: usize,
+    pub read: usize,
+    pub reextracted: usize,
+    pub reused: usize,
+    pub failed: usize,
+    /// Results not written because the book's lock was lost meanwhile (another process took
+    /// the book over); that process writes them.
+    pub not_written: usize,
+}
+
+/// One book of the shard and what became of its lock.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ShardBook {
+    pub id: String,
+    pub pages: usize,
+    /// "taken", "taken over from ..." or "held by ... (not read by this shard)", or why the
+    /// book cannot be processed.
+    pub lock: String,
+    pub done: bool,
+}
+
+impl ShardReport {
+    pub fn path(out: &Path, shard: Shard) -> PathBuf {
+        out.join(super::SHARDS_DIR)
+            .join(format!("{}.json", shard.label()))
+    }
+
+    pub fn save(&self, out: &Path, shard: Shard) -> std::io::Result<PathBuf> {
+        let path = Self::path(out, shard);
+        let bytes = serde_json::to_vec_pretty(self).expect("a shard report serialises");
+        crate::store::write_atomic(&path, &bytes)?;
+        Ok(path)
+    }
+
+    /// Fills in the pages from the shard's results; `processed` are the pages this process
+    /// worked on (`true`: re-extracted from stored words), `not_written` those it could not
+    /// save.
+    pub fn count_pages(
+        &mut self,
+        results: &[PageResult],
+        processed: &BTreeMap<PageKey, bool>,
+        not_written: &BTreeSet<PageKey>,
+    ) {
+        self.pages.total = results.len();
+        for r in results {
+            let key = &r.source.key;
+            match processed.get(key) {
+                Some(true) => {
+                    self.pages.reextracted += 1;
+                    self.pages_reextracted.push(key.to_string());
+                }
+                Some(false) => {
+                    self.pages.read += 1;
+                    self.pages_read.push(key.to_string());
+                }
+                None => self.pages.reused += 1,
+            }
+            if r.is_failed() {
+                self.pages.failed += 1;
+            }
+        }
+        self.pages.not_written = not_written.len();
+        self.cpu_seconds_per_page_read =
+            (self.pages.read > 0).then(|| self.cpu_seconds / self.pages.read as f64);
+    }
+
+    /// The summary printed at the end of a shard's run.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "Shard {}: {} book(s), {} page(s): {} read, {} re-extracted, {} already done, {} failed.\n",
+            self.shard,
+            self.books.len(),
+            self.pages.total,
+            self.pages.read,
+            self.pages.reextracted,
+            self.pages.reused,
+            self.pages.failed
+        );
+        for b in self.books.iter().filter(|b| !b.done) {
+            s += &format!("  book {}: {}\n", b.id, b.lock);
+        }
+        if self.pages.not_written > 0 {
+            s += &format!(
+                "  {} page result(s) not written: their book was taken over by another process\n",
+                self.pages.not_written
+            );
+        }
+        if let Some(cpu) = self.cpu_seconds_per_page_read {
+            s += &format!(
+                "  {:.1} s, {:.2} CPU s per page read, peak memory {:.0} MB (largest OCR worker {:.0} MB)\n",
+                self.seconds, cpu, self.peak_memory_mb, self.peak_worker_memory_mb
+            );
+        }
+        s
+    }
+}
+
+/// CPU seconds (user + system) of this process and its ended children, and the peak resident
+/// memory of this process and of its largest child, in MB.
+pub fn resource_use() -> (f64, f64, f64) {
+    fn usage(who: libc::c_int) -> libc::rusage {
+        // SAFETY: getrusage fills the struct it is given.
+        unsafe {
+            let mut u: libc::rusage = std::mem::zeroed();
+            libc::getrusage(who, &mut u);
+            u
+        }
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let (me, children) = (usage(libc::RUSAGE_SELF), usage(libc::RUSAGE_CHILDREN));
+    let cpu =
+        secs(me.ru_utime) + secs(me.ru_stime) + secs(children.ru_utime) + secs(children.ru_stime);
+    (
+        cpu,
+        me.ru_maxrss as f64 / 1024.0,
+        children.ru_maxrss as f64 / 1024.0,
+    )
+}
+
+/// Books of a scan whose pages are not all stored: none at all ("missing") or some
+/// ("incomplete"), each with a line a clerk can act on. `locks` names who is reading a book now.
+pub fn unfinished_books(scan: &Scan, results: &[PageResult], out: &Path) -> Vec<String> {
+    let mut stored: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in results {
+        *stored.entry(r.source.key.book_id.as_str()).or_default() += 1;
+    }
+    let shards = shard_count(out);
+    let mut lines = Vec::new();
+    for book in &scan.books {
+        let have = stored.get(book.id.as_str()).copied().unwrap_or(0);
+        if have >= book.pages.len() {
+            continue;
+        }
+        let state = if have == 0 {
+            "missing: no page result yet".to_string()
+        } else {
+            format!(
+                "incomplete: {have} of {} page(s) have a result",
+                book.pages.len()
+            )
+        };
+        let mut line = format!("book {}: {state}", book.id);
+        if let Some(n) = shards {
+            line += &format!(" (shard {}/{n})", super::bucket(&book.id, n));
+        }
+        if let Some(h) = lock_holder(out, &book.id) {
+            line += &format!("; being read by {}", h.describe());
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// The N of the shard reports in OUT, when they agree on one.
+fn shard_count(out: &Path) -> Option<u32> {
+    let dir = std::fs::read_dir(out.join(super::SHARDS_DIR)).ok()?;
+    let counts: BTreeSet<u32> = dir
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rest = name.strip_prefix("shard-")?.strip_suffix(".json")?;
+            rest.split_once("-of-")?.1.parse().ok()
+        })
+        .collect();
+    (counts.len() == 1).then(|| *counts.iter().next().expect("one"))
+}
+
+fn lock_holder(out: &Path, book: &str) -> Option<Holder> {
+    let path = out
+        .join(super::SHARDS_DIR)
+        .join("locks")
+        .join(format!("{book}.lock"));
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
