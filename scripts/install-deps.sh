@@ -13,6 +13,11 @@ packages=(
   fonts-liberation2 python3-pil
   chromium chromium-driver
 )
+# With --test (scripts/test.sh): what only the tests need, a throwaway single-node Slurm for the
+# cluster recipe's test, and venv for the Kubernetes schema check.
+if [ "${1:-}" = "--test" ]; then
+  packages+=(slurmctld slurmd slurm-client munge python3-venv)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -140,3 +140,37 @@ fn the_kubernetes_job_gives_each_pod_its_shard_of_n() {
         .unwrap();
     assert_eq!(shard.index + 1, shard.count);
 }
+
+#[test]
+fn the_slurm_recipe_runs_on_a_real_single_node_slurm() {
+    // scripts/test-slurm.sh starts slurmctld, slurmd and munge in a temporary folder, submits
+    // deploy/slurm/submit.sh (an array of 3 shards, then emit) and stops them.
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set");
+    let scans = synth(&set, 3, 1, "clean", 104);
+    let out = dir.path().join("out");
+    let o = Command::new(repo().join("scripts/test-slurm.sh"))
+        .args([
+            env!("CARGO_BIN_EXE_sohoa").as_ref(),
+            scans.as_os_str(),
+            out.as_os_str(),
+        ])
+        .arg("3")
+        .env("SOHOA_SCHEMAS", schemas_dir())
+        .output()
+        .unwrap();
+    let text = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(o.status.success(), "{text}");
+    for k in 0..3 {
+        assert!(text.contains(&format!("sohoa shard {k}/3 of")), "{text}");
+        assert!(
+            out.join(format!("shards/shard-{k}-of-3.json")).is_file(),
+            "{text}"
+        );
+    }
+    assert!(
+        text.contains("Outputs rebuilt in"),
+        "the emit job ran after the array: {text}"
+    );
+    assert_eq!(records(&out).len(), truth_rows(&set));
+}

@@ -74,13 +74,12 @@ pub fn execute(args: EmitArgs) -> anyhow::Result<Exit> {
         println!("Outputs rebuilt in {}", out.display());
     }
     let missing = stored_pages - results.len();
-    let unfinished = crate::shard::report::unfinished_books(&scan, &results, out);
-    if !unfinished.is_empty() {
+    let (unfinished, lines) = crate::shard::report::unfinished_books(&scan, &results, out);
+    if unfinished > 0 {
         eprintln!(
-            "{} book(s) lack page results; their entries are not in the outputs yet:",
-            unfinished.len()
+            "{unfinished} book(s) lack page results; their entries are not in the outputs yet:"
         );
-        for line in &unfinished {
+        for line in &lines {
             eprintln!("  {line}");
         }
     }

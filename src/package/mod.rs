@@ -224,15 +224,22 @@ pub fn rebuild_results(
     Ok((rebuilt.results, rebuilt.notes))
 }
 
-/// The stored page results of every book of the scan, as the run left them. A page whose
-/// result is missing, damaged or made from another image is left out.
+/// The stored page results of every book of the scan, as the run left them, without their
+/// OCR words (only re-extraction reads those, and a province's words do not fit in memory: a
+/// page's words are most of its result). A page whose result is missing, damaged or made from
+/// another image is left out.
 pub fn stored_results(out: &Path, scan: &Scan) -> Result<Vec<PageResult>, StoreError> {
     let store = PageStore::open(out)?;
     let mut results = Vec::new();
     for book in &scan.books {
         for source in &book.pages {
             match store.load(&source.key) {
-                Ok(Some(r)) if r.source == *source => results.push(r),
+                Ok(Some(mut r)) if r.source == *source => {
+                    if let Some(ocr) = r.ocr.as_mut() {
+                        ocr.lines = Vec::new();
+                    }
+                    results.push(r);
+                }
                 Ok(_) | Err(StoreError::Corrupt { .. }) => {}
                 Err(e) => return Err(e),
             }

@@ -159,14 +159,17 @@ pub fn resource_use() -> (f64, f64, f64) {
 }
 
 /// Books of a scan whose pages are not all stored: none at all ("missing") or some
-/// ("incomplete"), each with a line a clerk can act on. `locks` names who is reading a book now.
-pub fn unfinished_books(scan: &Scan, results: &[PageResult], out: &Path) -> Vec<String> {
+/// ("incomplete"). Returns how many, and the lines to print: one a clerk can act on per book
+/// (with its shard, and who reads it now where a shard holds its lock) for the first
+/// [`MAX_LISTED`], then one that sums up the rest.
+pub fn unfinished_books(scan: &Scan, results: &[PageResult], out: &Path) -> (usize, Vec<String>) {
     let mut stored: BTreeMap<&str, usize> = BTreeMap::new();
     for r in results {
         *stored.entry(r.source.key.book_id.as_str()).or_default() += 1;
     }
     let shards = shard_count(out);
     let mut lines = Vec::new();
+    let mut unfinished = 0usize;
     for book in &scan.books {
         let have = stored.get(book.id.as_str()).copied().unwrap_or(0);
         if have >= book.pages.len() {
@@ -180,6 +183,10 @@ pub fn unfinished_books(scan: &Scan, results: &[PageResult], out: &Path) -> Vec<
                 book.pages.len()
             )
         };
+        unfinished += 1;
+        if unfinished > MAX_LISTED {
+            continue;
+        }
         let mut line = format!("book {}: {state}", book.id);
         if let Some(n) = shards {
             line += &format!(" (shard {}/{n})", super::bucket(&book.id, n));
@@ -189,8 +196,18 @@ pub fn unfinished_books(scan: &Scan, results: &[PageResult], out: &Path) -> Vec<
         }
         lines.push(line);
     }
-    lines
+    if unfinished > MAX_LISTED {
+        lines.push(format!(
+            "and {} more book(s); the shard reports in {} say which each shard did",
+            unfinished - MAX_LISTED,
+            out.join(super::SHARDS_DIR).display()
+        ));
+    }
+    (unfinished, lines)
 }
+
+/// Books named one by one; a province's thousands are summed up after these.
+const MAX_LISTED: usize = 20;
 
 /// The N of the shard reports in OUT, when they agree on one.
 fn shard_count(out: &Path) -> Option<u32> {
@@ -212,4 +229,81 @@ fn lock_holder(out: &Path, book: &str) -> Option<Holder> {
         .join("locks")
         .join(format!("{book}.lock"));
     serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Book, BookMeta};
+    use crate::page::{PageOutcome, PageSource};
+
+    fn book(id: &str, pages: u32) -> Book {
+        Book {
+            id: id.into(),
+            dir: PathBuf::from(id),
+            meta: BookMeta {
+                register: "KS".into(),
+                volume: "01/2020".into(),
+                year: 2020,
+                authority: "UBND xã An Nhơn".into(),
+                extra: Default::default(),
+            },
+            meta_sha256: String::new(),
+            pages: (1..=pages)
+                .map(|page| PageSource {
+                    key: PageKey {
+                        book_id: id.into(),
+                        page,
+                    },
+                    file: format!("{id}/{page}.png"),
+                    file_bytes: None,
+                    frame: 0,
+                    sha256: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn result(source: &PageSource) -> PageResult {
+        PageResult {
+            format: PageResult::FORMAT,
+            source: source.clone(),
+            ocr_settings: String::new(),
+            extract_settings: String::new(),
+            outcome: PageOutcome::Done { entries: vec![] },
+            times: Default::default(),
+            ocr: None,
+        }
+    }
+
+    #[test]
+    fn unfinished_books_are_named_and_a_province_of_them_summed_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut books = vec![book("done", 2), book("half", 2)];
+        books.extend((0..30).map(|i| book(&format!("b{i:02}"), 1)));
+        let scan = Scan {
+            root: dir.path().to_path_buf(),
+            books,
+            failed: vec![],
+        };
+        let results: Vec<PageResult> = scan.books[0]
+            .pages
+            .iter()
+            .chain(&scan.books[1].pages[..1])
+            .map(result)
+            .collect();
+        let (count, lines) = unfinished_books(&scan, &results, dir.path());
+        assert_eq!(count, 31);
+        assert_eq!(lines.len(), MAX_LISTED + 1);
+        assert_eq!(
+            lines[0],
+            "book half: incomplete: 1 of 2 page(s) have a result"
+        );
+        assert_eq!(lines[1], "book b00: missing: no page result yet");
+        assert!(
+            lines[MAX_LISTED].starts_with("and 11 more book(s)"),
+            "{lines:?}"
+        );
+        assert!(!lines.iter().any(|l| l.contains("book done")));
+    }
 }
