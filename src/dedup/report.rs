@@ -416,11 +416,10 @@ pub fn write_clusters(
         Some(p) => existing.person_names.resolve(p).to_string(),
         None => format!("existing:{}", existing.describe(r as usize)),
     };
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(path)?));
-    w.write_record(["input_row", "status", "person", "match_rows"])?;
-    for (i, r) in resolutions.iter().enumerate() {
+    let header = ["input_row", "status", "person", "match_rows"];
+    super::parallel_csv::write_rows(path, &header, resolutions.len(), |i, w| {
         let own = format!("input:{}", input.describe(i));
-        let (status, person, rows) = match r {
+        let (status, person, rows) = match &resolutions[i] {
             Resolution::New => ("new", own, String::new()),
             Resolution::First => ("first_of_cluster", own, String::new()),
             Resolution::LaterCopy { first, .. } => (
@@ -450,9 +449,8 @@ pub fn write_clusters(
                     .join(" "),
             ),
         };
-        w.write_record([input.describe(i).as_str(), status, &person, &rows])?;
-    }
-    w.flush()
+        w.write_record([input.describe(i).as_str(), status, &person, &rows])
+    })
 }
 
 /// Writes `matches.csv`: every reported pair with its decision and explanation.
@@ -463,52 +461,37 @@ pub fn write_matches(
     input: &RecordStore,
     existing: &RecordStore,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let rows: Vec<[String; 6]> = linkage
-        .links
-        .par_iter()
-        .map(|l| {
-            let (store, other) = match l.side {
-                Side::Existing => (existing, l.other as usize),
-                Side::Input => (input, l.other as usize),
-            };
-            [
-                l.side.as_str().to_string(),
-                input.describe(l.input as usize),
-                store.describe(other),
-                format!("{:.2}", l.score),
-                l.decision_str().to_string(),
-                explainer.explain(
-                    l.pattern,
-                    l.score,
-                    l.capped_by,
-                    input,
-                    l.input as usize,
-                    store,
-                    other,
-                ),
-            ]
-        })
-        .collect();
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(path)?));
-    w.write_record([
+    let header = [
         "kind",
         "input_row",
         "match_row",
         "score",
         "decision",
         "explanation",
-    ])?;
-    for r in &rows {
+    ];
+    super::parallel_csv::write_rows(path, &header, linkage.links.len(), |k, w| {
+        let l = &linkage.links[k];
+        let (store, other) = match l.side {
+            Side::Existing => (existing, l.other as usize),
+            Side::Input => (input, l.other as usize),
+        };
+        let explanation = explainer.explain(
+            l.pattern,
+            l.score,
+            l.capped_by,
+            input,
+            l.input as usize,
+            store,
+            other,
+        );
         // Only the explanation is free text a spreadsheet could run; scores may be negative.
-        let explanation = neutralize_formula(&r[5]);
-        w.write_record(
-            r[..5]
-                .iter()
-                .map(String::as_str)
-                .chain([explanation.as_ref()]),
-        )?;
-    }
-    w.flush()?;
-    Ok(())
+        w.write_record([
+            l.side.as_str(),
+            input.describe(l.input as usize).as_str(),
+            store.describe(other).as_str(),
+            format!("{:.2}", l.score).as_str(),
+            l.decision_str(),
+            neutralize_formula(&explanation).as_ref(),
+        ])
+    })
 }
