@@ -9,7 +9,7 @@ use super::read::SourceSummary;
 use super::record::RecordStore;
 use crate::emit::neutralize_formula;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -360,9 +360,20 @@ pub fn score_truth(
     existing: &RecordStore,
 ) -> Result<TruthScores, String> {
     let truth: HashSet<PairKey> = read_pairs(truth_path)?.into_iter().map(|p| p.0).collect();
+    let near = truth_path.with_file_name("near_misses.csv");
+    let near_pairs = if near.is_file() {
+        read_pairs(&near)?
+    } else {
+        Vec::new()
+    };
+    // Decisions are looked up for the near misses only: a map of every link's key (a million
+    // of them within one file) cost a second.
+    let mut decision_of: HashMap<PairKey, &'static str> = near_pairs
+        .iter()
+        .map(|(key, _)| (key.clone(), ""))
+        .collect();
     let mut dup = HashSet::new();
     let mut any = HashSet::new();
-    let mut decision_of: BTreeMap<PairKey, &'static str> = BTreeMap::new();
     for l in &linkage.links {
         let other = match l.side {
             Side::Existing => existing.describe(l.other as usize),
@@ -370,13 +381,15 @@ pub fn score_truth(
         };
         let key = pair_key(l.side.as_str(), &input.describe(l.input as usize), &other);
         let d = l.decision_str();
+        if let Some(decision) = decision_of.get_mut(&key) {
+            *decision = d;
+        }
         if d == "duplicate" {
             dup.insert(key.clone());
         }
         if d != "distinct" {
-            any.insert(key.clone());
+            any.insert(key);
         }
-        decision_of.insert(key, d);
     }
     let correct = |set: &HashSet<PairKey>| set.iter().filter(|p| truth.contains(*p)).count();
     let mut scores = TruthScores {
@@ -385,16 +398,13 @@ pub fn score_truth(
         duplicate_or_possible: Scores::new(any.len(), correct(&any), truth.len()),
         near_misses: BTreeMap::new(),
     };
-    let near = truth_path.with_file_name("near_misses.csv");
-    if near.is_file() {
-        for (key, relation) in read_pairs(&near)? {
-            let n = scores.near_misses.entry(relation).or_default();
-            n.pairs += 1;
-            match decision_of.get(&key).copied() {
-                Some("duplicate") => n.merged += 1,
-                Some("possible") | Some("conflict") => n.possible += 1,
-                _ => {}
-            }
+    for (key, relation) in near_pairs {
+        let n = scores.near_misses.entry(relation).or_default();
+        n.pairs += 1;
+        match decision_of.get(&key).copied() {
+            Some("duplicate") => n.merged += 1,
+            Some("possible") | Some("conflict") => n.possible += 1,
+            _ => {}
         }
     }
     Ok(scores)
