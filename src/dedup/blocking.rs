@@ -202,6 +202,11 @@ impl RuleIndex {
             self.directory[slot + 1] as usize,
         );
         let window = &self.keys[lo..hi];
+        // A slot holds about one key: a window of one key is its block, no search needed
+        // (the large blocks, whose searches are the longest, are nearly always alone).
+        if window.first() == Some(&key) && window.last() == Some(&key) {
+            return &self.ids[lo..hi];
+        }
         let start = lo + window.partition_point(|&k| k < key);
         let end = lo + window.partition_point(|&k| k <= key);
         &self.ids[start..end]

@@ -3,7 +3,7 @@
 
 use super::config::{ComparisonKind, MatchConfig};
 use super::record::{DateKey, RecordStore, View};
-use super::similarity::jaro_winkler;
+use super::similarity::{jaro_winkler, PairMemo};
 use super::vocab::{TokenId, Vocab};
 
 pub const NULL: u8 = 0;
@@ -92,11 +92,18 @@ pub mod date {
     pub const DIFFERENT: u8 = 7;
 }
 
-/// Reusable buffers for one worker thread.
+/// Reusable buffers and remembered word comparisons for one worker thread.
 #[derive(Default)]
 pub struct Scratch {
     a: String,
     b: String,
+    /// Jaro-Winkler of two folded words, by their folded ids.
+    word_jw: PairMemo,
+    /// [`garbled_alike`] of two folded words (1 or 0), by their folded ids.
+    word_garbled: PairMemo,
+    /// The last left-hand place and its signature: a record is compared with all its
+    /// candidates in a row.
+    left_place: Option<(Signature, Signature)>,
 }
 
 /// Compares two records field by field; level of field f in bits 4f..4f+4.
@@ -144,14 +151,20 @@ impl Comparator<'_> {
                     _ => NULL,
                 },
                 ComparisonKind::Id => match (va.value(f), vb.value(f)) {
+                    // Interned: the same id is the same text.
+                    (Some(x), Some(y)) if x == y => 1,
                     (Some(x), Some(y)) => {
                         compare_ids(self.vocab.values.resolve(x), self.vocab.values.resolve(y))
                     }
                     _ => NULL,
                 },
-                ComparisonKind::Place => {
-                    compare_places(self.vocab, va.tokens(f), vb.tokens(f), spec.similar)
-                }
+                ComparisonKind::Place => compare_places(
+                    self.vocab,
+                    va.tokens(f),
+                    vb.tokens(f),
+                    spec.similar,
+                    scratch,
+                ),
                 ComparisonKind::Text => compare_text(
                     self.vocab,
                     va.tokens(f),
@@ -179,6 +192,12 @@ pub fn rule_of(pattern: u64) -> usize {
 #[inline]
 pub fn level_of(pattern: u64, f: usize) -> u8 {
     ((pattern >> (4 * f)) & 0xF) as u8
+}
+
+/// The same token ids. Names are a few ids long: a plain loop beats a call to `memcmp`.
+#[inline]
+fn same_tokens(a: &[TokenId], b: &[TokenId]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 fn same_by(
@@ -225,7 +244,7 @@ pub fn compare_names_read(
     if a.is_empty() || b.is_empty() {
         return NULL;
     }
-    if a == b {
+    if same_tokens(a, b) {
         return name::EXACT;
     }
     if same_by(vocab, a, b, folded_id) {
@@ -273,15 +292,24 @@ pub fn compare_names_read(
         low || !t.well_formed || (!t.known && r.known)
     };
     if doubtful(ga, low_a, gb) || doubtful(gb, low_b, ga) {
-        let fa = vocab.folded.resolve(vocab.get(ga).folded);
-        let fb = vocab.folded.resolve(vocab.get(gb).folded);
-        return if family_alike && garbled_alike(fa, fb) {
+        return if family_alike && garbled_alike_words(vocab, ga, gb, scratch) {
             name::GARBLED_ALIKE
         } else {
             name::GARBLED
         };
     }
     name::DIFFERENT
+}
+
+/// [`garbled_alike`] of two words' folded forms, remembered.
+fn garbled_alike_words(vocab: &Vocab, a: TokenId, b: TokenId, scratch: &mut Scratch) -> bool {
+    let (fa, fb) = (vocab.get(a).folded, vocab.get(b).folded);
+    scratch.word_garbled.get_or(fa, fb, || {
+        f64::from(u8::from(garbled_alike(
+            vocab.folded.resolve(fa),
+            vocab.folded.resolve(fb),
+        )))
+    }) != 0.0
 }
 
 /// The same folded words, in another order, the family name moved ("Jack Steinert" and
@@ -304,7 +332,7 @@ fn same_words_reordered(vocab: &Vocab, a: &[TokenId], b: &[TokenId]) -> bool {
     let (x, y) = (&mut x[..a.len()], &mut y[..a.len()]);
     x.sort_unstable();
     y.sort_unstable();
-    x == y
+    same_tokens(x, y)
 }
 
 /// Two folded words (look-alike figures read as letters) one OCR edit apart (a letter
@@ -379,15 +407,19 @@ fn words_alike(vocab: &Vocab, a: TokenId, b: TokenId, similar: f64, scratch: &mu
 
 fn jw(vocab: &Vocab, a: &[TokenId], b: &[TokenId], scratch: &mut Scratch) -> f64 {
     if let ([x], [y]) = (a, b) {
-        // One word each: compare the interned folded strings in place.
-        return jaro_winkler(
-            vocab.folded.resolve(vocab.get(*x).folded),
-            vocab.folded.resolve(vocab.get(*y).folded),
-        );
+        return word_jw(vocab, vocab.get(*x).folded, vocab.get(*y).folded, scratch);
     }
     vocab.folded_text(a, &mut scratch.a);
     vocab.folded_text(b, &mut scratch.b);
     jaro_winkler(&scratch.a, &scratch.b)
+}
+
+/// Jaro-Winkler of two folded words by their ids, remembered.
+#[inline]
+fn word_jw(vocab: &Vocab, a: u32, b: u32, scratch: &mut Scratch) -> f64 {
+    scratch.word_jw.get_or(a, b, || {
+        jaro_winkler(vocab.folded.resolve(a), vocab.folded.resolve(b))
+    })
 }
 
 /// exact, swapped (day and month), typo (one digit of one part), month_year, year,
@@ -470,17 +502,26 @@ pub fn compare_ids(a: &str, b: &str) -> u8 {
 
 /// exact, folded, similar (the words that name the place mostly shared, or Jaro-Winkler close),
 /// different.
-pub fn compare_places(vocab: &Vocab, a: &[TokenId], b: &[TokenId], similar: f64) -> u8 {
+pub fn compare_places(
+    vocab: &Vocab,
+    a: &[TokenId],
+    b: &[TokenId],
+    similar: f64,
+    scratch: &mut Scratch,
+) -> u8 {
     if a.is_empty() || b.is_empty() {
         return NULL;
     }
-    if a == b {
+    if same_tokens(a, b) {
         return 1;
     }
     if same_by(vocab, a, b, folded_id) {
         return 2;
     }
-    let (sa, sb) = (place_signature(vocab, a), place_signature(vocab, b));
+    let (sa, sb) = (
+        left_place_signature(vocab, a, scratch),
+        place_signature(vocab, b),
+    );
     let (sa, sb) = (sa.as_slice(), sb.as_slice());
     if sa.is_empty() || sb.is_empty() {
         return 4;
@@ -493,11 +534,10 @@ pub fn compare_places(vocab: &Vocab, a: &[TokenId], b: &[TokenId], similar: f64)
     // One word short at most: an OCR slip, not another place.
     if shared + 1 == needed {
         for &x in sa.iter().filter(|x| !sb.contains(x)) {
-            let wx = vocab.folded.resolve(x);
             if sb
                 .iter()
                 .filter(|y| !sa.contains(y))
-                .any(|&y| jaro_winkler(wx, vocab.folded.resolve(y)) >= similar)
+                .any(|&y| word_jw(vocab, x, y, scratch) >= similar)
             {
                 shared += 1;
             }
@@ -510,8 +550,23 @@ pub fn compare_places(vocab: &Vocab, a: &[TokenId], b: &[TokenId], similar: f64)
     }
 }
 
+/// [`place_signature`] of `tokens`, taken from the scratch when the same tokens came last.
+fn left_place_signature(vocab: &Vocab, tokens: &[TokenId], scratch: &mut Scratch) -> Signature {
+    if let Some((seen, signature)) = &scratch.left_place {
+        if same_tokens(seen.as_slice(), tokens) {
+            return *signature;
+        }
+    }
+    let signature = place_signature(vocab, tokens);
+    if let Some(seen) = Signature::holding(tokens) {
+        scratch.left_place = Some((seen, signature));
+    }
+    signature
+}
+
 /// The distinct folded words of a place that name it (not `xã`, `huyện`...), at most 16, on
 /// the stack.
+#[derive(Clone, Copy)]
 struct Signature {
     words: [u32; 16],
     len: usize,
@@ -520,6 +575,15 @@ struct Signature {
 impl Signature {
     fn as_slice(&self) -> &[u32] {
         &self.words[..self.len]
+    }
+    /// The ids themselves, when there are at most 16.
+    fn holding(ids: &[u32]) -> Option<Self> {
+        let mut s = Self {
+            words: [0; 16],
+            len: ids.len(),
+        };
+        s.words.get_mut(..ids.len())?.copy_from_slice(ids);
+        Some(s)
     }
 }
 
@@ -553,7 +617,7 @@ pub fn compare_text(
     if a.is_empty() || b.is_empty() {
         return NULL;
     }
-    if a == b {
+    if same_tokens(a, b) {
         return 1;
     }
     if same_by(vocab, a, b, folded_id) {
@@ -673,7 +737,7 @@ mod tests {
         let mut v = Vocab::new();
         let ta: Vec<_> = place_words(a).map(|w| v.token(w)).collect();
         let tb: Vec<_> = place_words(b).map(|w| v.token(w)).collect();
-        let l = compare_places(&v, &ta, &tb, 0.9);
+        let l = compare_places(&v, &ta, &tb, 0.9, &mut Scratch::default());
         level_names(ComparisonKind::Place)[l as usize]
     }
 

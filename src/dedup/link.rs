@@ -336,9 +336,16 @@ fn training_pairs(cmp: &Comparator, registry: &Registry, input: &RecordStore) ->
                             if block.len() > max_block {
                                 continue;
                             }
-                            for &j in block {
+                            for (k, &j) in block.iter().enumerate() {
                                 if side == Side::Input && j as usize >= i {
                                     break;
+                                }
+                                // As in `candidates`: fetch the records a few pairs ahead.
+                                if let Some(&ahead) = block.get(k + 8) {
+                                    store.prefetch_start(ahead as usize);
+                                }
+                                if let Some(&ahead) = block.get(k + 4) {
+                                    store.prefetch_data(ahead as usize);
                                 }
                                 let p = cmp.pattern(input, i, store, j as usize, &mut scratch);
                                 *counts.entry(p).or_insert(0) += 1;
@@ -422,8 +429,8 @@ fn candidates(
     const CHUNK: usize = 2048;
     let chunks: Vec<(Vec<Pair>, Vec<u64>, Vec<u64>)> = (0..input.len().div_ceil(CHUNK))
         .into_par_iter()
-        .map(|c| {
-            let mut scratch = Scratch::default();
+        // One scratch per worker's run of chunks: its remembered word comparisons stay warm.
+        .map_init(Scratch::default, |scratch, c| {
             let mut out = Vec::new();
             let mut per_rule = vec![0u64; rules];
             let mut skipped = vec![0u64; rules];
@@ -479,8 +486,8 @@ fn candidates(
                     }
                     per_rule[r as usize] += 1;
                     let (store, j) = side(other);
-                    let pattern = cmp.pattern_of(&vi, &store.view(j as usize), &mut scratch)
-                        | (r as u64) << 60;
+                    let pattern =
+                        cmp.pattern_of(&vi, &store.view(j as usize), scratch) | (r as u64) << 60;
                     out.push(Pair {
                         input: i as u32,
                         other,

@@ -24,6 +24,7 @@ pub mod generate;
 pub mod hash;
 pub mod link;
 pub mod model;
+pub mod parallel_csv;
 pub mod phonetic;
 pub mod read;
 pub mod record;

@@ -91,11 +91,29 @@ pub fn estimate_u(
             let mut scratch = Scratch::default();
             let mut counts = vec![[0u64; 16]; nf];
             let n = CHUNK.min(pairs - c * CHUNK);
-            for _ in 0..n {
-                let a = rng.gen_range(0..total);
-                let mut b = rng.gen_range(0..total - 1);
-                if b >= a {
-                    b += 1;
+            let drawn: Vec<(usize, usize)> = (0..n)
+                .map(|_| {
+                    let a = rng.gen_range(0..total);
+                    let mut b = rng.gen_range(0..total - 1);
+                    if b >= a {
+                        b += 1;
+                    }
+                    (a, b)
+                })
+                .collect();
+            for (k, &(a, b)) in drawn.iter().enumerate() {
+                // Random records miss the cache: ask for those a few pairs ahead meanwhile.
+                if let Some(&(x, y)) = drawn.get(k + 8) {
+                    for r in [x, y] {
+                        let (s, i) = locate(r);
+                        s.prefetch_start(i);
+                    }
+                }
+                if let Some(&(x, y)) = drawn.get(k + 4) {
+                    for r in [x, y] {
+                        let (s, i) = locate(r);
+                        s.prefetch_data(i);
+                    }
                 }
                 let ((sa, ra), (sb, rb)) = (locate(a), locate(b));
                 let p = cmp.pattern(sa, ra, sb, rb, &mut scratch);

@@ -363,23 +363,26 @@ pub fn read_into(
         require_some_column(path, config, &headers, &columns)?;
         let mut bad_column: Option<usize> = None;
         let extras = Extras::new(config, &headers);
-        let mut confidences = Vec::new();
-        // One thread parses CSV into batches of byte records while this one normalises and
-        // interns: the two halves of reading take about the same time. Only the configured
-        // columns are checked as UTF-8, not all seventy.
+        // One thread parses CSV and joins each row's configured cells (checked as UTF-8, only
+        // those, not all seventy) while this one normalises and interns: the parser did half
+        // the other's work and waited; joining there evens the two halves.
         const BATCH: usize = 4096;
-        type Batch = Vec<csv::ByteRecord>;
         let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Batch, String>>(4);
         let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+        let (columns, extras) = (&columns, &extras);
+        let fields = config.fields.len();
         std::thread::scope(|scope| {
             scope.spawn(move || loop {
                 let mut batch = empty_rx.try_recv().unwrap_or_default();
-                batch.resize_with(BATCH, csv::ByteRecord::new);
-                let mut n = 0;
+                batch.rows.resize_with(BATCH, || PreparedRow::new(fields));
+                batch.len = 0;
                 let mut failure = None;
-                while n < BATCH {
-                    match rdr.read_byte_record(&mut batch[n]) {
-                        Ok(true) => n += 1,
+                while batch.len < BATCH {
+                    match rdr.read_byte_record(&mut batch.record) {
+                        Ok(true) => {
+                            batch.rows[batch.len].prepare(&batch.record, columns, extras);
+                            batch.len += 1;
+                        }
                         Ok(false) => break,
                         Err(e) => {
                             failure = Some(e.to_string());
@@ -387,8 +390,7 @@ pub fn read_into(
                         }
                     }
                 }
-                let done = n < BATCH;
-                batch.truncate(n);
+                let done = batch.len < BATCH;
                 if full_tx.send(Ok(batch)).is_err() {
                     return;
                 }
@@ -409,29 +411,24 @@ pub fn read_into(
                     row: row as usize + 1,
                     message,
                 })?;
-                for record in &batch {
+                for prepared in &batch.rows[..batch.len] {
                     row += 1;
-                    let mut bad = None;
-                    fill(&mut values, &columns, |c| {
-                        let bytes = record.get(c)?;
-                        match std::str::from_utf8(bytes) {
-                            Ok(text) => Some(text),
-                            Err(_) => {
-                                bad = Some(c);
-                                None
-                            }
-                        }
-                    });
-                    if let Some(c) = bad {
+                    if let Some(c) = prepared.bad_column {
                         // One bad row does not stop the file; a file of them is refused below.
                         summary.note_unreadable(row as usize);
                         bad_column.get_or_insert(c + 1);
                         continue;
                     }
-                    let text = |c: usize| record.get(c).and_then(|b| std::str::from_utf8(b).ok());
-                    extras.fill(&mut confidences, text);
-                    let person = extras.person.and_then(text);
-                    push(store, vocab, &values, &confidences, person, source, row);
+                    let person = prepared.has_person.then_some(prepared.person.as_str());
+                    push(
+                        store,
+                        vocab,
+                        &prepared.values,
+                        &prepared.confidences,
+                        person,
+                        source,
+                        row,
+                    );
                     summary.records += 1;
                 }
                 let _ = empty_tx.send(batch);
@@ -454,6 +451,62 @@ pub fn read_into(
         .map(|(f, _)| f.name.clone())
         .collect();
     Ok(summary)
+}
+
+/// Rows parsed from CSV and prepared for [`push`], passed between the reading threads and
+/// reused (their buffers with them).
+#[derive(Default)]
+struct Batch {
+    /// The row being parsed.
+    record: csv::ByteRecord,
+    rows: Vec<PreparedRow>,
+    /// Rows in use.
+    len: usize,
+}
+
+/// One CSV row's field values, confidences and person id, or the column that is not UTF-8.
+struct PreparedRow {
+    values: Vec<String>,
+    confidences: Vec<Option<f32>>,
+    person: String,
+    has_person: bool,
+    bad_column: Option<usize>,
+}
+
+impl PreparedRow {
+    fn new(fields: usize) -> Self {
+        Self {
+            values: vec![String::new(); fields],
+            confidences: Vec::new(),
+            person: String::new(),
+            has_person: false,
+            bad_column: None,
+        }
+    }
+
+    fn prepare(&mut self, record: &csv::ByteRecord, columns: &[Vec<usize>], extras: &Extras) {
+        let mut bad = None;
+        fill(&mut self.values, columns, |c| {
+            let bytes = record.get(c)?;
+            match std::str::from_utf8(bytes) {
+                Ok(text) => Some(text),
+                Err(_) => {
+                    bad = Some(c);
+                    None
+                }
+            }
+        });
+        self.bad_column = bad;
+        if bad.is_some() {
+            return;
+        }
+        let text = |c: usize| record.get(c).and_then(|b| std::str::from_utf8(b).ok());
+        extras.fill(&mut self.confidences, text);
+        self.person.clear();
+        let person = extras.person.and_then(text);
+        self.has_person = person.is_some();
+        self.person.push_str(person.unwrap_or(""));
+    }
 }
 
 /// Joins each field's cells (trimmed, non-empty) with a space.

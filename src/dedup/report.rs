@@ -9,7 +9,7 @@ use super::read::SourceSummary;
 use super::record::RecordStore;
 use crate::emit::neutralize_formula;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -360,9 +360,20 @@ pub fn score_truth(
     existing: &RecordStore,
 ) -> Result<TruthScores, String> {
     let truth: HashSet<PairKey> = read_pairs(truth_path)?.into_iter().map(|p| p.0).collect();
+    let near = truth_path.with_file_name("near_misses.csv");
+    let near_pairs = if near.is_file() {
+        read_pairs(&near)?
+    } else {
+        Vec::new()
+    };
+    // Decisions are looked up for the near misses only: a map of every link's key (a million
+    // of them within one file) cost a second.
+    let mut decision_of: HashMap<PairKey, &'static str> = near_pairs
+        .iter()
+        .map(|(key, _)| (key.clone(), ""))
+        .collect();
     let mut dup = HashSet::new();
     let mut any = HashSet::new();
-    let mut decision_of: BTreeMap<PairKey, &'static str> = BTreeMap::new();
     for l in &linkage.links {
         let other = match l.side {
             Side::Existing => existing.describe(l.other as usize),
@@ -370,13 +381,15 @@ pub fn score_truth(
         };
         let key = pair_key(l.side.as_str(), &input.describe(l.input as usize), &other);
         let d = l.decision_str();
+        if let Some(decision) = decision_of.get_mut(&key) {
+            *decision = d;
+        }
         if d == "duplicate" {
             dup.insert(key.clone());
         }
         if d != "distinct" {
-            any.insert(key.clone());
+            any.insert(key);
         }
-        decision_of.insert(key, d);
     }
     let correct = |set: &HashSet<PairKey>| set.iter().filter(|p| truth.contains(*p)).count();
     let mut scores = TruthScores {
@@ -385,16 +398,13 @@ pub fn score_truth(
         duplicate_or_possible: Scores::new(any.len(), correct(&any), truth.len()),
         near_misses: BTreeMap::new(),
     };
-    let near = truth_path.with_file_name("near_misses.csv");
-    if near.is_file() {
-        for (key, relation) in read_pairs(&near)? {
-            let n = scores.near_misses.entry(relation).or_default();
-            n.pairs += 1;
-            match decision_of.get(&key).copied() {
-                Some("duplicate") => n.merged += 1,
-                Some("possible") | Some("conflict") => n.possible += 1,
-                _ => {}
-            }
+    for (key, relation) in near_pairs {
+        let n = scores.near_misses.entry(relation).or_default();
+        n.pairs += 1;
+        match decision_of.get(&key).copied() {
+            Some("duplicate") => n.merged += 1,
+            Some("possible") | Some("conflict") => n.possible += 1,
+            _ => {}
         }
     }
     Ok(scores)
@@ -416,11 +426,10 @@ pub fn write_clusters(
         Some(p) => existing.person_names.resolve(p).to_string(),
         None => format!("existing:{}", existing.describe(r as usize)),
     };
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(path)?));
-    w.write_record(["input_row", "status", "person", "match_rows"])?;
-    for (i, r) in resolutions.iter().enumerate() {
+    let header = ["input_row", "status", "person", "match_rows"];
+    super::parallel_csv::write_rows(path, &header, resolutions.len(), |i, w| {
         let own = format!("input:{}", input.describe(i));
-        let (status, person, rows) = match r {
+        let (status, person, rows) = match &resolutions[i] {
             Resolution::New => ("new", own, String::new()),
             Resolution::First => ("first_of_cluster", own, String::new()),
             Resolution::LaterCopy { first, .. } => (
@@ -450,9 +459,8 @@ pub fn write_clusters(
                     .join(" "),
             ),
         };
-        w.write_record([input.describe(i).as_str(), status, &person, &rows])?;
-    }
-    w.flush()
+        w.write_record([input.describe(i).as_str(), status, &person, &rows])
+    })
 }
 
 /// Writes `matches.csv`: every reported pair with its decision and explanation.
@@ -463,52 +471,37 @@ pub fn write_matches(
     input: &RecordStore,
     existing: &RecordStore,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let rows: Vec<[String; 6]> = linkage
-        .links
-        .par_iter()
-        .map(|l| {
-            let (store, other) = match l.side {
-                Side::Existing => (existing, l.other as usize),
-                Side::Input => (input, l.other as usize),
-            };
-            [
-                l.side.as_str().to_string(),
-                input.describe(l.input as usize),
-                store.describe(other),
-                format!("{:.2}", l.score),
-                l.decision_str().to_string(),
-                explainer.explain(
-                    l.pattern,
-                    l.score,
-                    l.capped_by,
-                    input,
-                    l.input as usize,
-                    store,
-                    other,
-                ),
-            ]
-        })
-        .collect();
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(path)?));
-    w.write_record([
+    let header = [
         "kind",
         "input_row",
         "match_row",
         "score",
         "decision",
         "explanation",
-    ])?;
-    for r in &rows {
+    ];
+    super::parallel_csv::write_rows(path, &header, linkage.links.len(), |k, w| {
+        let l = &linkage.links[k];
+        let (store, other) = match l.side {
+            Side::Existing => (existing, l.other as usize),
+            Side::Input => (input, l.other as usize),
+        };
+        let explanation = explainer.explain(
+            l.pattern,
+            l.score,
+            l.capped_by,
+            input,
+            l.input as usize,
+            store,
+            other,
+        );
         // Only the explanation is free text a spreadsheet could run; scores may be negative.
-        let explanation = neutralize_formula(&r[5]);
-        w.write_record(
-            r[..5]
-                .iter()
-                .map(String::as_str)
-                .chain([explanation.as_ref()]),
-        )?;
-    }
-    w.flush()?;
-    Ok(())
+        w.write_record([
+            l.side.as_str(),
+            input.describe(l.input as usize).as_str(),
+            store.describe(other).as_str(),
+            format!("{:.2}", l.score).as_str(),
+            l.decision_str(),
+            neutralize_formula(&explanation).as_ref(),
+        ])
+    })
 }
