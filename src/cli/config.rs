@@ -236,6 +236,14 @@ pub fn run_batch(
     )
 }
 
+/// Every current page result of a batch, what the batch did, and the batch steps the outputs
+/// need.
+pub type ReadBatch = (
+    Vec<PageResult>,
+    pipeline::BatchStats,
+    Vec<Box<dyn crate::emit::BatchStep>>,
+);
+
 /// Reads the selected pages of `scan` into the page store (OCR workers, progress display) and
 /// returns every current page result with the batch steps the outputs need. `may_write` is
 /// asked before each page result is stored.
@@ -245,11 +253,7 @@ pub fn read_batch(
     selection: &Selection,
     args: &CommonArgs,
     may_write: &pipeline::WriteGuard<'_>,
-) -> anyhow::Result<(
-    Vec<PageResult>,
-    pipeline::BatchStats,
-    Vec<Box<dyn crate::emit::BatchStep>>,
-)> {
+) -> anyhow::Result<ReadBatch> {
     ocr::limit_openmp_threads();
     let program = std::env::current_exe()
         .context("cannot find the sohoa program to start its OCR workers")?;

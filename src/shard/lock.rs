@@ -274,10 +274,7 @@ impl BookLocks {
     /// Whether the book's lock is still this process's: checked before each page result is
     /// written.
     pub fn holds(&self, book: &str) -> bool {
-        let ours = self
-            .held
-            .lock()
-            .map_or(false, |h| h.get(book) == Some(&true));
+        let ours = self.held.lock().is_ok_and(|h| h.get(book) == Some(&true));
         ours && matches!(self.read(book), Ok(Some((Some(h), _))) if h.token == self.me.token)
     }
 
