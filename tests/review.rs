@@ -75,20 +75,11 @@ fn the_server_listens_on_loopback_by_default_and_refuses_other_hosts_and_sites()
 
 /// Sets a field of a stored page result (as a run would have read it).
 fn set_stored_value(out: &Path, book: &str, page: u32, entry: u32, field: &str, value: &str) {
-    let store = sohoa::store::PageStore::open(out).unwrap();
-    let key = sohoa::page::PageKey {
-        book_id: book.into(),
-        page,
-    };
-    let mut result = store.load(&key).unwrap().unwrap();
-    let sohoa::page::PageOutcome::Done { entries } = &mut result.outcome else {
-        panic!("page {page} was not read");
-    };
-    let e = entries.iter_mut().find(|e| e.index == entry).unwrap();
-    let f = e.fields.get_mut(field).unwrap();
-    f.value = value.into();
-    f.raw = value.into();
-    store.save(&result).unwrap();
+    support::edit_stored_entry(out, book, page, entry, |e| {
+        let f = e.fields.get_mut(field).unwrap();
+        f.value = value.into();
+        f.raw = value.into();
+    });
 }
 
 #[test]

@@ -343,28 +343,19 @@ async fn entry_shown(c: &Client, entry: u64) {
 
 /// Puts a note (ghiChu) on an entry of the stored page result.
 fn set_note(out: &Path, book: &str, page: u32, entry: u32, text: &str) {
-    let store = sohoa::store::PageStore::open(out).unwrap();
-    let key = sohoa::page::PageKey {
-        book_id: book.into(),
-        page,
-    };
-    let mut result = store.load(&key).unwrap().unwrap();
-    let sohoa::page::PageOutcome::Done { entries } = &mut result.outcome else {
-        panic!("page {page} was not read");
-    };
-    let e = entries.iter_mut().find(|e| e.index == entry).unwrap();
-    e.fields.insert(
-        "ghiChu".into(),
-        sohoa::page::FieldValue {
-            raw: text.into(),
-            value: text.into(),
-            confidence: 0.99,
-            bbox: None,
-            source: sohoa::page::ValueSource::Page,
-            other_reading: None,
-        },
-    );
-    store.save(&result).unwrap();
+    support::edit_stored_entry(out, book, page, entry, |e| {
+        e.fields.insert(
+            "ghiChu".into(),
+            sohoa::page::FieldValue {
+                raw: text.into(),
+                value: text.into(),
+                confidence: 0.99,
+                bbox: None,
+                source: sohoa::page::ValueSource::Page,
+                other_reading: None,
+            },
+        );
+    });
 }
 
 /// The pictures of docs/review.md (with `SOHOA_UPDATE_SCREENSHOT=1`): the field queue just after

@@ -13,7 +13,7 @@
 //! entry error rates with 95% Wilson intervals and the verdict against `--limit-percent`.
 //! Exit code 0 when the delivery is accepted, 3 when it is rejected or not yet decided.
 
-use super::config::{recorded_steps, CommonArgs};
+use super::config::{batch_steps, CommonArgs};
 use super::Exit;
 use crate::accept::report::{self, AcceptanceReport};
 use crate::accept::sample::{self, Sample};
@@ -74,7 +74,7 @@ pub fn execute(args: AcceptArgs) -> anyhow::Result<Exit> {
     let scan = crate::ingest::discover(&manifest.scans)
         .context("the scans folder of the run is gone: the crops cannot be shown")?;
     let schemas = Schemas::load(&Schemas::locate(args.common.schemas.as_deref()))?;
-    let steps = recorded_steps(args.common.schemas.as_deref(), out)?;
+    let steps = batch_steps(&args.common, out)?;
     let stored = crate::package::stored_results(out, &scan)
         .with_context(|| format!("{}: cannot read the stored page results", out.display()))?;
     let results = crate::emit::rebuild::rebuild(out, &scan, &schemas, &steps, &stored)?.results;

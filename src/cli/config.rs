@@ -305,27 +305,16 @@ pub fn registry_settings(args: &CommonArgs, out: &Path) -> (Vec<PathBuf>, Option
     }
 }
 
-/// The batch-wide checks a run applies before writing outputs, in order (`package` applies the
-/// same ones): each book's form and the labels no field took, checks across each book, then duplicates against the registry when registry
-/// files are in force ([`registry_settings`]).
+/// The batch-wide checks a run applies before writing outputs, in order (`package`, `emit` and
+/// `accept` apply the same ones): each book's form and the labels no field took, checks across
+/// each book, then duplicates against the registry when registry files are in force (given now,
+/// else as `run.json` recorded them: [`registry_settings`]).
 pub fn batch_steps(
     args: &CommonArgs,
     out: &Path,
 ) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
     let (existing, dedup_config) = registry_settings(args, out);
     steps_with(args.schemas.as_deref(), &existing, dedup_config.as_deref())
-}
-
-/// The batch steps of the run in OUT as `run.json` recorded them (for commands that only
-/// rebuild: `emit`, `review`).
-pub fn recorded_steps(
-    schemas: Option<&Path>,
-    out: &Path,
-) -> anyhow::Result<Vec<Box<dyn crate::emit::BatchStep>>> {
-    let (existing, dedup_config) = pipeline::RunManifest::load(out)
-        .map(|m| (m.existing, m.dedup_config))
-        .unwrap_or_default();
-    steps_with(schemas, &existing, dedup_config.as_deref())
 }
 
 fn steps_with(

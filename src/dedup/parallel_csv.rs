@@ -9,7 +9,8 @@ use std::path::Path;
 /// Rows per chunk: large enough that a chunk's buffer amortises its set-up.
 const CHUNK: usize = 8192;
 
-/// Writes `header` then rows `0..count`, each written by `row` into the chunk's writer.
+/// Writes `header` then rows `0..count`, each written by `row` into the chunk's writer; the
+/// file appears whole or not at all.
 pub fn write_rows<F>(path: &Path, header: &[&str], count: usize, row: F) -> std::io::Result<()>
 where
     F: Fn(usize, &mut csv::Writer<Vec<u8>>) -> csv::Result<()> + Sync,
@@ -24,16 +25,19 @@ where
             w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
         })
         .collect::<csv::Result<_>>()?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(header)?;
-        w.flush()?;
-    }
-    for chunk in &chunks {
-        out.write_all(chunk)?;
-    }
-    out.flush()
+    // Written aside and renamed into place: a run stopped half-way leaves the last whole file.
+    crate::store::write_atomic_with(path, |file| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(header)?;
+            w.flush()?;
+        }
+        for chunk in &chunks {
+            out.write_all(chunk)?;
+        }
+        out.flush()
+    })
 }
 
 #[cfg(test)]

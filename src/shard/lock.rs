@@ -157,7 +157,7 @@ pub struct BookLocks {
 impl BookLocks {
     /// Locks in `OUT/shards/locks`; `what` names this process for whoever finds a book held.
     pub fn new(out: &Path, what: &str, stale_after: Duration) -> Result<BookLocks, LockError> {
-        let dir = out.join(super::SHARDS_DIR).join("locks");
+        let dir = locks_dir(out);
         std::fs::create_dir_all(&dir).map_err(|source| LockError {
             path: dir.clone(),
             source,
@@ -199,7 +199,7 @@ impl BookLocks {
     }
 
     fn path(&self, book: &str) -> PathBuf {
-        self.dir.join(format!("{book}.lock"))
+        lock_file(&self.dir, book)
     }
 
     fn err(&self, book: &str, source: std::io::Error) -> LockError {
@@ -393,6 +393,19 @@ impl Drop for BookLocks {
     }
 }
 
+fn locks_dir(out: &Path) -> PathBuf {
+    out.join(super::SHARDS_DIR).join("locks")
+}
+
+fn lock_file(dir: &Path, book: &str) -> PathBuf {
+    dir.join(format!("{book}.lock"))
+}
+
+/// Who holds a book's lock in OUT now, if anyone (for reports; takes nothing).
+pub fn holder_of(out: &Path, book: &str) -> Option<Holder> {
+    read_lock(&lock_file(&locks_dir(out), book)).ok()??.0
+}
+
 fn unknown_holder() -> Holder {
     Holder {
         token: String::new(),
@@ -420,7 +433,7 @@ fn read_lock(path: &Path) -> std::io::Result<Option<(Option<Holder>, Option<Syst
 fn refresh(dir: &Path, held: &Held, token: &str) {
     let Ok(mut held) = held.lock() else { return };
     for (book, ours) in held.iter_mut().filter(|(_, ours)| **ours) {
-        let path = dir.join(format!("{book}.lock"));
+        let path = lock_file(dir, book);
         let still = matches!(read_lock(&path), Ok(Some((Some(h), _))) if h.token == token);
         if !still {
             *ours = false;

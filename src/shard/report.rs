@@ -1,7 +1,6 @@
 //! What one shard did, in `OUT/shards/shard-K-of-N.json`, and what the output folder as a whole
 //! still lacks (for `sohoa emit`).
 
-use super::lock::Holder;
 use super::Shard;
 use crate::ingest::Scan;
 use crate::page::{PageKey, PageResult};
@@ -191,7 +190,7 @@ pub fn unfinished_books(scan: &Scan, results: &[PageResult], out: &Path) -> (usi
         if let Some(n) = shards {
             line += &format!(" (shard {}/{n})", super::bucket(&book.id, n));
         }
-        if let Some(h) = lock_holder(out, &book.id) {
+        if let Some(h) = super::lock::holder_of(out, &book.id) {
             line += &format!("; being read by {}", h.describe());
         }
         lines.push(line);
@@ -221,14 +220,6 @@ fn shard_count(out: &Path) -> Option<u32> {
         })
         .collect();
     (counts.len() == 1).then(|| *counts.iter().next().expect("one"))
-}
-
-fn lock_holder(out: &Path, book: &str) -> Option<Holder> {
-    let path = out
-        .join(super::SHARDS_DIR)
-        .join("locks")
-        .join(format!("{book}.lock"));
-    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
 }
 
 #[cfg(test)]

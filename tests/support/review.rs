@@ -14,6 +14,27 @@ use std::time::{Duration, Instant};
 mod util;
 pub use util::{sohoa, sohoa_output};
 
+/// Changes an entry of a stored page result (as if the run had read it so) and stores it again.
+pub fn edit_stored_entry(
+    out: &Path,
+    book: &str,
+    page: u32,
+    entry: u32,
+    edit: impl FnOnce(&mut sohoa::page::Entry),
+) {
+    let store = sohoa::store::PageStore::open(out).unwrap();
+    let key = sohoa::page::PageKey {
+        book_id: book.into(),
+        page,
+    };
+    let mut result = store.load(&key).unwrap().unwrap();
+    let sohoa::page::PageOutcome::Done { entries } = &mut result.outcome else {
+        panic!("page {page} was not read");
+    };
+    edit(entries.iter_mut().find(|e| e.index == entry).unwrap());
+    store.save(&result).unwrap();
+}
+
 /// The run every test starts from: `scans` (left as is) and `out` (copied per test).
 pub struct BaseRun {
     pub scans: PathBuf,
